@@ -1,0 +1,85 @@
+"""chainrule's engine: program text -> computation graph -> backward trace.
+
+    >>> t = trace_program("w = 2.0; x = 3.0; loss = (w*x - 1)**2")
+    >>> t["gradients"]["w"]
+    30.0
+"""
+
+from __future__ import annotations
+
+import gc
+
+from .check import gradient_check
+from .errors import (
+    LimitError,
+    ParseError,
+    ProgramError,
+    ProgramValueError,
+    ShapeError,
+    UndefinedNameError,
+)
+from .graph import Graph
+from .limits import DEFAULT_LIMITS, Limits
+from .ops import OPS
+from .parser import Parser
+from .tensors import to_value
+from .trace import FORMAT, build
+
+__all__ = [
+    "DEFAULT_LIMITS", "FORMAT", "OPS", "Graph", "LimitError", "Limits", "ParseError",
+    "ProgramError", "ProgramValueError", "ShapeError", "UndefinedNameError", "compile_program",
+    "trace_program",
+]
+
+
+def compile_program(program: str, values: dict | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> tuple[Parser, int]:
+    """Parse and evaluate a program; the parser holds the graph, its leaves
+    and the positions. Raises ProgramError for anything it cannot accept."""
+    if not isinstance(program, str):
+        raise ProgramValueError("the program must be text")
+    if len(program) > limits.max_chars:
+        line = program.count("\n", 0, limits.max_chars) + 1
+        col = limits.max_chars - (program.rfind("\n", 0, limits.max_chars) + 1) + 1
+        raise LimitError(f"the program is longer than {limits.max_chars} characters", line, col)
+    values = dict(values or {})
+    for name in values:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ProgramValueError(f"values has a key {name!r} that is not a name")
+        values[name] = to_value(name, values[name], limits)
+    parser = Parser(program, values, limits)
+    graph, output = parser.parse()
+    for name in values:
+        if name not in parser.leaves:
+            why = ("is computed by the program; values can set only leaves and free names"
+                   if name in parser.names else "is not a name the program uses")
+            raise UndefinedNameError(f"values['{name}'] {why}")
+    shape = graph.values[output].__class__ is not float and graph.values[output].shape
+    if shape:
+        raise ShapeError(f"the output has shape {shape}, but it must be a scalar: "
+                         "wrap it in sum() or mean()", *parser.at(parser.output_start))
+    return parser, output
+
+
+def trace_program(program: str, values: dict | None = None, check: bool = False, *,
+                  limits: Limits = DEFAULT_LIMITS) -> dict:
+    """The trace of `program` (format chainrule.trace/1), JSON-ready.
+
+    `values` fills free names and overrides leaves; `check` adds central-
+    difference gradients per leaf. Every rejection is a ProgramError."""
+    # The trace is millions of fresh, acyclic containers on big programs; the
+    # cyclic GC would rescan them over and over and find nothing to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser, output = compile_program(program, values, limits)
+        graph = parser.graph
+        grads, steps = graph.backward(output)
+        trace = build(program, graph, output, grads, steps, parser.leaves,
+                      parser.tok.line_starts)
+        if check:
+            trace["check"] = gradient_check(graph, output, parser.leaves, grads)
+        return trace
+    finally:
+        if was_enabled:
+            gc.enable()

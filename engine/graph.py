@@ -1,0 +1,165 @@
+"""The computation graph as parallel lists indexed by node number.
+
+Nodes are appended in evaluation order, so creation order is already a
+topological order: forward walks it up, backward walks it down, both as
+plain loops (a 1,000,000-node chain needs no recursion). No per-node
+objects or closures means no reference cycles for the cyclic GC to chase.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import LimitError
+from .limits import Limits
+from .numeric import Value, call, count, fit, is_finite, shape_of
+from .ops import Op
+from .rules import broadcast_shape, matmul_shape
+
+LEAF, CONST, OP = "leaf", "const", "op"
+
+
+class Graph:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.kinds: list[str] = []
+        self.ops: list[Op | None] = []
+        self.inputs: list[tuple[int, ...]] = []
+        self.values: list[Value] = []
+        self.labels: list[str | None] = []
+        self.spans: list[tuple[int, int]] = []  # character offsets [start, end)
+        self.needs_grad: list[bool] = []
+        self.warnings: dict[int, list[str]] = {}
+        self.elements = 0
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def _add(self, kind, op, inputs, value, label, span, needs) -> int:
+        if len(self.values) >= self.limits.max_nodes:
+            raise LimitError(f"the program makes more than {self.limits.max_nodes} nodes")
+        if value.__class__ is not float:
+            self._count_elements(value.size)
+        self.kinds.append(kind)
+        self.ops.append(op)
+        self.inputs.append(inputs)
+        self.values.append(value)
+        self.labels.append(label)
+        self.spans.append(span)
+        self.needs_grad.append(needs)
+        return len(self.values) - 1
+
+    def _count_elements(self, n: int) -> None:
+        if n > self.limits.max_tensor_elements:
+            raise LimitError(f"a tensor of {n} elements is over the limit of "
+                             f"{self.limits.max_tensor_elements}")
+        self.elements += n
+        if self.elements > self.limits.max_total_elements:
+            raise LimitError(f"the program's tensors hold more than "
+                             f"{self.limits.max_total_elements} elements in all")
+
+    def leaf(self, value: Value, label: str, span: tuple[int, int]) -> int:
+        return self._add(LEAF, None, (), value, label, span, True)
+
+    def const(self, value: Value, label: str, span: tuple[int, int]) -> int:
+        return self._add(CONST, None, (), value, label, span, False)
+
+    def apply(self, op: Op, inputs: tuple[int, ...], span: tuple[int, int]) -> int:
+        """Add an op node and compute its value now, so a shape or value error
+        is reported at the place in the source that caused it."""
+        values = self.values
+        xs = [values[i] for i in inputs]
+        if op.broadcasts or op.name == "matmul":
+            self._check_shapes(op, xs)
+        out = call(op.forward, xs)
+        index = self._add(OP, op, inputs, out, None, span,
+                          any(self.needs_grad[j] for k, j in enumerate(inputs)
+                              if k not in op.nondiff))
+        if not is_finite(out):
+            self.warnings[index] = [self._cause(op, inputs, xs)]
+        return index
+
+    def _check_shapes(self, op: Op, xs: list[Value]) -> None:
+        if op.name == "matmul":
+            shape = matmul_shape(shape_of(xs[0]), shape_of(xs[1]))
+        elif xs[0].__class__ is float and xs[1].__class__ is float:
+            return
+        else:
+            shape = broadcast_shape(shape_of(xs[0]), shape_of(xs[1]))
+        n = 1
+        for d in shape:
+            n *= d
+        if n > self.limits.max_tensor_elements:
+            raise LimitError(f"this result would have {n} elements, over the limit of "
+                             f"{self.limits.max_tensor_elements}")
+
+    def _cause(self, op: Op, inputs: tuple[int, ...], xs: list[Value]) -> str:
+        for j, x in zip(inputs, xs, strict=True):
+            if not is_finite(x):
+                return f"non-finite input from {self.labels[j] or self.ops[j].name}"
+        return op.why(*xs) if op.why else f"non-finite result of {op.name}"
+
+    # ---- re-evaluation (gradient check, training) ----------------------------
+    def forward(self, start: int = 0, stop: int | None = None) -> Value:
+        """Recompute the op nodes start..stop-1 after leaf values changed;
+        returns the last one's value."""
+        values, kinds, ops, inputs = self.values, self.kinds, self.ops, self.inputs
+        stop = len(values) if stop is None else stop
+        for i in range(start, stop):
+            if kinds[i] is OP:
+                values[i] = call(ops[i].forward, [values[j] for j in inputs[i]])
+        return values[stop - 1]
+
+    # ---- backward pass ---------------------------------------------------------
+    def backward(self, output: int, record: bool = True):
+        """Reverse-mode sweep from `output`. Returns the gradient of every node
+        (None where it needs none) and, if `record`, the steps: for each op
+        node, in reverse order, (node, upstream, [(input, local, contribution,
+        grad_after, position)])."""
+        values, kinds, ops, inputs, needs = (
+            self.values, self.kinds, self.ops, self.inputs, self.needs_grad)
+        grads: list[Value | None] = [None] * len(values)
+        grads[output] = 1.0
+        steps = []
+        for i in range(output, -1, -1):
+            g = grads[i]
+            if g is None or kinds[i] is not OP:
+                continue
+            op = ops[i]
+            ins = inputs[i]
+            args = [values[j] for j in ins]
+            args.append(values[i])
+            edges = [] if record else None
+            for k, j in enumerate(ins):
+                if not needs[j] or k in op.nondiff:
+                    continue
+                if op.local is not None:
+                    local = call(op.local[k], args)
+                    x = values[j]
+                    if g.__class__ is float and local.__class__ is float and x.__class__ is float:
+                        c = g * local
+                    else:
+                        with np.errstate(all="ignore"):
+                            c = fit(g * local, shape_of(x))
+                else:
+                    local = None
+                    c = call(op.vjp[k], [*args, g])
+                prev = grads[j]
+                if prev is None:
+                    grads[j] = c
+                elif prev.__class__ is float and c.__class__ is float:
+                    grads[j] = prev + c
+                else:
+                    with np.errstate(all="ignore"):
+                        grads[j] = prev + c
+                if record:
+                    edges.append((j, local, c, grads[j], k))
+            if record:
+                steps.append((i, g, edges))
+        for i, kind in enumerate(kinds):
+            if kind is LEAF and grads[i] is None:
+                grads[i] = fit(0.0, shape_of(values[i]))
+        return grads, steps
+
+    def size_of(self, i: int) -> int:
+        return count(self.values[i])

@@ -1,0 +1,94 @@
+"""Tensor literals in program text (`[[1, 2], [3, 4]]`) and values given by a
+caller (`{"x": [1, 2]}`), both checked for shape, size and depth."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import LimitError, ParseError, ProgramValueError, ShapeError
+from .limits import Limits
+from .numeric import Value
+from .tokens import NUM, OP
+
+
+class TensorReader:
+    """Mixin for the parser: reads a bracketed literal of signed numbers."""
+
+    def tensor_literal(self):
+        start = self.starts[self.p]
+        self.count = 0
+        rows = self.rows()
+        end = self.starts[self.p - 1] + 1
+        try:
+            value = np.array(rows, dtype=np.float64)
+        except ValueError:
+            raise self.error(ShapeError, "the rows of this tensor have different lengths",
+                             start) from None
+        self.literal = self.const(value, self.text[start:end], start, end)
+        return self.literal, start, end
+
+    def rows(self) -> list:
+        kinds, texts = self.kinds, self.texts
+        self.enter(self.starts[self.p])
+        open_at = self.starts[self.p]
+        self.p += 1
+        items: list = []
+        while not (kinds[self.p] == OP and texts[self.p] == "]"):
+            if kinds[self.p] == OP and texts[self.p] == "[":
+                items.append(self.rows())
+            else:
+                items.append(self.signed_number())
+            if kinds[self.p] == OP and texts[self.p] == ",":
+                self.p += 1
+            elif not (kinds[self.p] == OP and texts[self.p] == "]"):
+                raise self.unexpected("',' or ']'")
+        if not items:
+            raise self.error(ShapeError, "a tensor needs at least one number", open_at)
+        self.p += 1
+        self.depth -= 1
+        return items
+
+    def signed_number(self) -> float:
+        sign = 1.0
+        while self.kinds[self.p] == OP and self.texts[self.p] in ("-", "+"):
+            sign = -sign if self.texts[self.p] == "-" else sign
+            self.p += 1
+        if self.kinds[self.p] != NUM:
+            if self.kinds[self.p] == OP and self.texts[self.p] in ")]":
+                raise self.unexpected("a number")
+            raise self.error(ParseError, "tensor entries must be numbers; "
+                                                 "combine tensors with operators instead")
+        self.count += 1
+        if self.count > self.limits.max_tensor_elements:
+            raise self.error(LimitError, f"a tensor literal of more than "
+                                         f"{self.limits.max_tensor_elements} numbers")
+        self.p += 1
+        return sign * float(self.texts[self.p - 1])
+
+
+def to_value(name: str, obj, limits: Limits) -> Value:
+    """A caller's value: a number or a rectangular nested list of numbers."""
+    if isinstance(obj, bool) or not isinstance(obj, int | float | list):
+        raise ProgramValueError(f"values['{name}'] must be a number or a nested list of numbers")
+    if not isinstance(obj, list):
+        return float(obj)
+    depth, probe = 0, obj
+    while isinstance(probe, list):
+        depth += 1
+        if depth > limits.max_depth:
+            raise LimitError(f"values['{name}'] is nested deeper than {limits.max_depth} levels")
+        if not probe:
+            raise ShapeError(f"values['{name}'] has an empty list")
+        probe = probe[0]
+    try:
+        arr = np.array(obj, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ShapeError(f"values['{name}'] is not a rectangular list of numbers") from None
+    if arr.ndim != depth or arr.dtype != np.float64:
+        raise ShapeError(f"values['{name}'] is not a rectangular list of numbers")
+    if math.prod(arr.shape) > limits.max_tensor_elements:
+        raise LimitError(f"values['{name}'] has {arr.size} numbers, over the limit of "
+                         f"{limits.max_tensor_elements}")
+    return arr
