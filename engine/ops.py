@@ -137,7 +137,7 @@ OPS: dict[str, Op] = {op.name: op for op in [
     Op("div", lambda a, b: a / b,
        (lambda n, x: f"1/{n[1]}", lambda n, x: f"-{n[0]}/{n[1]}**2"),
        local=(lambda a, b, out: 1.0 / b, lambda a, b, out: -a / (b * b)),
-       why=lambda a, b: "division by zero" if any_of(np.asarray(b) == 0) else "overflow in division",
+       why=lambda a, b: "division by zero" if any_of(np.asarray(b) == 0) else "overflow in /",
        broadcasts=True),
     Op("pow", lambda a, b: a ** b,
        (_pow_formula, lambda n, x: f"{n[0]}**{n[1]}*log({_bare(n[0])})"),

@@ -170,6 +170,9 @@ class Parser(TensorReader):
         while self.kinds[self.p] == OP and self.texts[self.p] in _SUM:
             signs.append((self.texts[self.p], self.starts[self.p]))
             self.p += 1
+            if len(signs) + self.depth > self.limits.max_depth:  # - - - x nests like ( ( (
+                raise self.error(LimitError, f"nesting deeper than {self.limits.max_depth} "
+                                             "levels", signs[-1][1])
         node, start, end = self.power()
         for sign, at in reversed(signs):
             if sign == "+":

@@ -1,0 +1,48 @@
+"""The app factory: settings, middleware, error handlers, routers, static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from engine import ProgramError
+
+from .errors import http_error, program_error, validation_error
+from .middleware import BodyLimit, SecurityHeaders
+from .routes import examples, graphs, health, pages
+from .settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="chainrule", version="0.1.0",
+                  description="Computation graphs with every node's value and gradient, and "
+                              "the backward pass step by step.")
+    app.state.settings = settings
+    app.state.limits = settings.limits()
+    app.state.jobs = anyio.CapacityLimiter(settings.concurrent_jobs)
+    app.state.templates = Jinja2Templates(directory=ROOT / "templates")
+
+    app.add_exception_handler(ProgramError, program_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+
+    for module in (graphs, examples, health, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["content-type"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from functools import partial
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from engine import trace_program
+
+from ..jobs import run_job
+from ..schemas import ErrorResponse, GraphRequest, Trace
+
+router = APIRouter(prefix="/api/v1", tags=["graphs"])
+
+
+@router.post("/graphs", response_model=Trace,
+             responses={400: {"model": ErrorResponse, "description": "a bad program"},
+                        413: {"model": ErrorResponse, "description": "body over the limit"},
+                        422: {"model": ErrorResponse, "description": "a malformed body"}})
+async def create_graph(body: GraphRequest, request: Request) -> Response:
+    """Trace a program: nodes with values and gradients, and the backward steps."""
+    work = partial(_traced_json, body.program, body.values, body.check, request.app.state.limits)
+    return Response(await run_job(request.app, work), media_type="application/json")
+
+
+def _traced_json(program, values, check, limits) -> bytes:
+    # Serialized in the worker thread too: a 10k-node trace is real CPU work.
+    return orjson.dumps(trace_program(program, values, check, limits=limits))

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from engine.examples import examples_as_dicts
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request):
+    """The visualizer page."""
+    return request.app.state.templates.TemplateResponse(
+        request, "index.html", {"examples": examples_as_dicts()})

@@ -1,0 +1,34 @@
+"""Every limit of the server in one place; each is overridable by an
+environment variable CHAINRULE_<NAME> (e.g. CHAINRULE_MAX_NODES=50000)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engine import Limits
+from engine.limits import HARD_MAX_DEPTH
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHAINRULE_")
+
+    max_program_chars: int = Field(100_000, ge=1, description="characters in one program")
+    max_nodes: int = Field(20_000, ge=1, description="graph nodes one program may make")
+    max_depth: int = Field(100, ge=1, le=HARD_MAX_DEPTH, description="nesting depth")
+    max_tensor_elements: int = Field(100_000, ge=1, description="elements in one tensor")
+    max_total_elements: int = Field(1_000_000, ge=1, description="elements in all tensors")
+    max_check_evals: int = Field(2_000_000, ge=0,
+                                 description="node evaluations the gradient check may spend")
+    max_body_bytes: int = Field(1_000_000, ge=1, description="request body size")
+    max_train_steps: int = Field(10_000, ge=1, description="updates in one training run")
+    request_seconds: float = Field(20.0, gt=0, description="CPU time one request may take")
+    concurrent_jobs: int = Field(2, ge=1, description="programs traced at once per worker")
+    cors_origins: list[str] = Field(default_factory=list,
+                                    description="origins allowed by CORS (none by default)")
+
+    def limits(self) -> Limits:
+        return Limits(max_chars=self.max_program_chars, max_nodes=self.max_nodes,
+                      max_depth=self.max_depth, max_tensor_elements=self.max_tensor_elements,
+                      max_total_elements=self.max_total_elements,
+                      max_check_evals=self.max_check_evals)
