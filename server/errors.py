@@ -23,10 +23,10 @@ class JSON(Response):
         return orjson.dumps(content)
 
 
-def error_response(status: int, type_: str, message: str, **where) -> JSON:
+def error_response(status: int, type_: str, message: str, headers=None, **where) -> JSON:
     body = {"type": type_, "message": message}
     body.update({k: v for k, v in where.items() if v is not None})
-    return JSON({"error": body}, status_code=status)
+    return JSON({"error": body}, status_code=status, headers=headers)
 
 
 async def program_error(request: Request, err: ProgramError) -> JSON:
@@ -47,4 +47,4 @@ async def validation_error(request: Request, err: RequestValidationError) -> JSO
 
 async def http_error(request: Request, err: HTTPException) -> JSON:
     type_ = _TYPES.get(err.status_code, "value_error")
-    return error_response(err.status_code, type_, str(err.detail))
+    return error_response(err.status_code, type_, str(err.detail), headers=err.headers)

@@ -10,19 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-InputTensor = TypeAliasType("InputTensor", "Number | list[InputTensor]")
+InputTensor = TypeAliasType(
+    "InputTensor", "Number | Annotated[list[InputTensor], Field(min_length=1)]")
+Name = Annotated[str, Field(pattern=r"^[^\W\d]\w*$")]
 NonFinite = Literal["NaN", "Infinity", "-Infinity"]
 Scalar = float | NonFinite
 Tensor = TypeAliasType("Tensor", "float | NonFinite | list[Tensor]")
 
 
 class GraphRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [
         {"program": "w = 2.0\nx = 3.0\nb = 1.0\ny = 10.0\nloss = (w*x + b - y)**2",
          "values": {"w": 1.5}, "check": True}]})
 
     program: str = Field(description="the program text (see the language in the README)")
-    values: dict[str, InputTensor] | None = Field(
+    values: dict[Name, InputTensor] | None = Field(
         None, description="numbers or nested lists that fill free names and override leaves")
     check: bool = Field(False, description="also compute central-difference gradients")
 
