@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Refresh the front-end's vendored libraries from the npm registry.
+# The page loads them from /static/vendor: no CDN, works with the network unplugged.
+#   scripts/vendor.sh                 # pinned versions below
+#   D3_VERSION=7.9.2 DAGRE_VERSION=3.1.3 scripts/vendor.sh
+set -euo pipefail
+
+D3_VERSION="${D3_VERSION:-7.9.2}"
+DAGRE_VERSION="${DAGRE_VERSION:-3.1.3}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+vendor="$root/static/vendor"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+fetch() {  # fetch NPM_NAME VERSION DEST_DIR FILE_IN_DIST
+  local name="$1" version="$2" dest="$3" file="$4"
+  (cd "$tmp" && npm pack --silent "$name@$version" >/dev/null)
+  local tgz
+  tgz="$(ls "$tmp"/*.tgz)"
+  mkdir -p "$tmp/x" "$dest"
+  tar xzf "$tgz" -C "$tmp/x"
+  cp "$tmp/x/package/dist/$file" "$dest/$file"
+  cp "$tmp/x/package/LICENSE" "$dest/LICENSE"
+  printf '%s %s\n' "$name" "$version" > "$dest/VERSION"
+  (cd "$dest" && sha256sum "$file" >> VERSION)
+  rm -rf "$tmp/x" "$tgz"
+}
+
+fetch d3 "$D3_VERSION" "$vendor/d3" d3.min.js
+fetch @dagrejs/dagre "$DAGRE_VERSION" "$vendor/dagre" dagre.min.js
+echo "vendored d3 $D3_VERSION and @dagrejs/dagre $DAGRE_VERSION into $vendor"

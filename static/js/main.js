@@ -1,0 +1,171 @@
+// Wires the page: controls change the state, views render the state.
+import { state, set, subscribe, readUrl, writeUrl, clampStep } from "./state.js";
+import { fetchExamples, postGraph, requestBody } from "./api.js";
+import { buildModel } from "./model.js";
+import { createGraphView, LARGE } from "./views/graph.js";
+import { renderLedger } from "./views/ledger.js";
+import { renderControls } from "./views/controls.js";
+import { renderTable } from "./views/table.js";
+import { renderLegend } from "./views/legend.js";
+import { renderError, offsetOf, tokenEnd } from "./views/error.js";
+import { wireExports } from "./actions.js";
+import { wireKeys, createPlayer } from "./player.js";
+
+const $ = (sel) => document.querySelector(sel);
+const form = $("#program-form");
+const textarea = form.elements.program;
+const valuesInput = $("#values");
+const backdrop = $(".editor-backdrop");
+const examplesSelect = $("#examples");
+const graph = createGraphView($("#graph"), { onToggleExpand: toggleExpand });
+let requestId = 0;
+let urlTimer = null;
+
+function toggleExpand(id) {
+  const expanded = new Set(state.expanded);
+  if (expanded.has(id)) expanded.delete(id);
+  else expanded.add(id);
+  set({ expanded });
+}
+
+function parseValues(text) {
+  if (!text.trim()) return {};
+  const v = JSON.parse(text);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("values must be a JSON object");
+  return v;
+}
+
+/** Send the program; on success show the trace at `step` (default: after the forward pass). */
+async function submit({ step = null, push = true } = {}) {
+  const program = textarea.value;
+  const valuesText = valuesInput.value.trim();
+  let values;
+  try {
+    values = parseValues(valuesText);
+  } catch (e) {
+    set({ error: { type: "value_error", message: `Input values: ${e.message}` }, program, values: valuesText });
+    return;
+  }
+  const id = ++requestId;
+  player.stop();
+  set({ busy: true, program, values: valuesText });
+  try {
+    const trace = await postGraph(requestBody(program, values, false));
+    if (id !== requestId) return;
+    const model = buildModel(trace);
+    const start = step === null ? model.F : Math.max(0, Math.min(model.total, step));
+    set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null });
+    writeUrl({ push });
+    if (model.nodes.length <= LARGE) runCheck(id, program, values);
+  } catch (e) {
+    if (id !== requestId) return;
+    set({ trace: null, model: null, step: null, check: null, busy: false, error: e.detail || { message: String(e) } });
+    graph.clear();
+    writeUrl({ push });
+    markTextarea(program, state.error);
+  }
+}
+
+/** The numeric gradient check, asked for separately so the graph never waits for it. */
+async function runCheck(id, program, values) {
+  set({ checking: true });
+  try {
+    const traced = await postGraph(requestBody(program, values, true));
+    if (id === requestId) set({ check: traced.check ?? null, checking: false });
+  } catch {
+    if (id === requestId) set({ checking: false });
+  }
+}
+
+function markTextarea(program, error) {
+  if (!error || !error.line) return;
+  const a = offsetOf(program, error.line, error.col);
+  textarea.focus();
+  textarea.setSelectionRange(a, tokenEnd(program, a));
+}
+
+export function goTo(k) {
+  if (!state.model) return;
+  const step = clampStep(k);
+  if (step !== state.step) set({ step });
+}
+
+const player = createPlayer({ goTo, getState: () => state, set });
+
+// Views: each renders from the state when something it shows has changed.
+subscribe((s, patch) => {
+  if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch) {
+    if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge });
+  }
+  if ("model" in patch || "step" in patch) {
+    renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }) });
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
+  }
+  if ("trace" in patch || "check" in patch || "checking" in patch) renderTable($("#gradients"), s.trace, s.check, s.checking);
+  if ("error" in patch || "program" in patch) renderError($("#error"), backdrop, s.program, s.error);
+  renderControls(document, s);
+  document.body.classList.toggle("is-busy", Boolean(s.busy));
+});
+
+form.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  submit();
+});
+textarea.addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+    ev.preventDefault();
+    submit();
+  }
+});
+textarea.addEventListener("input", () => { backdrop.textContent = ""; });
+textarea.addEventListener("scroll", () => { backdrop.scrollTop = textarea.scrollTop; });
+
+examplesSelect.addEventListener("change", () => {
+  const ex = examplesSelect.selectedOptions[0]?.exampleData;
+  $("#example-description").textContent = ex ? ex.description : "";
+  if (!ex) return;
+  textarea.value = ex.program;
+  valuesInput.value = "";
+  submit();
+});
+
+async function loadExamples() {
+  try {
+    const examples = await fetchExamples();
+    for (const ex of examples) {
+      const opt = document.createElement("option");
+      opt.value = ex.id;
+      opt.textContent = ex.title;
+      opt.exampleData = ex;
+      examplesSelect.append(opt);
+    }
+  } catch {
+    $("#example-description").textContent = "The examples could not be loaded.";
+  }
+}
+
+window.addEventListener("popstate", () => {
+  const u = readUrl();
+  if (u.program !== null && u.program !== state.program) {
+    textarea.value = u.program;
+    valuesInput.value = u.values;
+    submit({ step: u.step, push: false });
+  } else if (u.step !== null) goTo(u.step);
+});
+
+$("#speed").addEventListener("change", (ev) => set({ speed: Number(ev.target.value) }));
+wireKeys({ goTo, player, graph, getState: () => state });
+wireExports({ graph, getState: () => state, valuesOf: () => parseValues(valuesInput.value) });
+renderLegend($("#legend"));
+renderLedger($("#ledger"), null, 0);
+renderControls(document, state);
+loadExamples();
+
+const initial = readUrl();
+if (initial.program !== null) {
+  textarea.value = initial.program;
+  valuesInput.value = initial.values;
+  if (initial.values) valuesInput.closest("details").open = true;
+}
+submit({ step: initial.step, push: false });

@@ -1,0 +1,110 @@
+// The step model: replays a chainrule.trace/1 document one step at a time.
+// Pure data, no DOM. The page never computes a gradient: every number shown
+// comes from the trace (value, grad, contribution, grad_after).
+//
+// Steps: 0 = nothing evaluated; 1..F = forward (node forward[k-1] gets its
+// value); F+1..F+B = backward (step j completes backward[j].node's gradient
+// and pushes a contribution into each of its inputs).
+
+export const OP_SYMBOL = {
+  add: "+", sub: "−", mul: "×", div: "÷", pow: "^", neg: "−", matmul: "@",
+  sigmoid: "σ", cross_entropy: "xent", log_softmax: "logsm", softmax: "smax",
+};
+
+export function buildModel(trace) {
+  const nodes = trace.nodes;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const F = trace.forward.length;
+  const B = trace.backward.length;
+  const forwardAt = new Map(trace.forward.map((id, i) => [id, i + 1]));
+  // Gradient events per node, in step order: [step, gradAfter, contribution, stepIndex, edge].
+  const gradEvents = new Map(nodes.map((n) => [n.id, []]));
+  const consumers = new Map(nodes.map((n) => [n.id, []]));
+  for (const n of nodes) for (const i of n.inputs) consumers.get(i)?.push(n.id);
+  trace.backward.forEach((st, j) => {
+    const k = F + 1 + j;
+    const own = gradEvents.get(st.node);
+    if (own && own.length === 0) own.push({ step: k, grad: st.grad, seed: true });
+    const ids = edgeIds(byId.get(st.node), st.edges);
+    st.edges.forEach((e, i) => {
+      gradEvents.get(e.to)?.push({ step: k, grad: e.grad_after, contribution: e.contribution, from: st.node, edge: e, edgeId: ids[i] });
+    });
+  });
+  const edges = [];
+  for (const n of nodes) n.inputs.forEach((src, slot) => edges.push({ id: `${src}>${n.id}#${slot}`, source: src, target: n.id, slot }));
+  return {
+    trace, nodes, byId, edges, consumers, F, B, total: F + B, forwardAt, gradEvents,
+    outputId: trace.output,
+  };
+}
+
+/** Active node id at step k, and the phase name. */
+export function activeAt(m, k) {
+  if (k <= 0) return { id: null, phase: "start" };
+  if (k <= m.F) return { id: m.trace.forward[k - 1], phase: "forward" };
+  const st = m.trace.backward[Math.min(k, m.total) - m.F - 1];
+  return { id: st.node, phase: "backward", step: st };
+}
+
+/** What a node shows at step k: value (or undefined) and grad (or undefined). */
+export function shownAt(m, node, k) {
+  const fk = m.forwardAt.get(node.id) ?? 0;
+  const value = k >= fk ? node.value : undefined;
+  let grad;
+  if (k >= m.total && m.total > 0 && k > m.F) grad = node.grad ?? undefined;
+  else {
+    for (const ev of m.gradEvents.get(node.id)) {
+      if (ev.step > k) break;
+      grad = ev.grad;
+    }
+  }
+  return { value, grad: grad === null ? undefined : grad };
+}
+
+/** Graph edge ids of a backward step's trace edges. An input used twice by
+ * one op (x*x) has two slots: they are matched in order. */
+export function edgeIds(node, traceEdges) {
+  const used = new Set();
+  return traceEdges.map((e) => {
+    const slot = node.inputs.findIndex((src, s) => src === e.to && !used.has(s));
+    used.add(slot);
+    return `${e.to}>${node.id}#${slot}`;
+  });
+}
+
+/** Edges (by id) that the step at k pushes through, with their trace edge. */
+export function activeEdges(m, k) {
+  const a = activeAt(m, k);
+  const out = new Map();
+  if (!a.id) return out;
+  const node = m.byId.get(a.id);
+  if (a.phase === "forward") {
+    node.inputs.forEach((src, slot) => out.set(`${src}>${node.id}#${slot}`, { dir: "forward" }));
+    return out;
+  }
+  const ids = edgeIds(node, a.step.edges);
+  a.step.edges.forEach((e, i) => out.set(ids[i], { dir: "backward", edge: e }));
+  return out;
+}
+
+/** Every contribution a node has received up to step k (for the += sum). */
+export function contributionsUpTo(m, id, k) {
+  return m.gradEvents.get(id).filter((ev) => !ev.seed && ev.step <= k);
+}
+
+/** Total number of contributions a node ever receives. */
+export function fanIn(m, id) {
+  return m.gradEvents.get(id).filter((ev) => !ev.seed).length;
+}
+
+export function nodeName(node, m) {
+  if (node.id === m.outputId) return "L";
+  if (node.label) return node.label;
+  const t = node.text || OP_SYMBOL[node.op] || node.op;
+  return /^[A-Za-z_][A-Za-z_0-9]*$|^\(.*\)$/.test(t) ? t : `(${t})`;
+}
+
+export function nodeTitle(node) {
+  if (node.kind === "op" && !node.label) return OP_SYMBOL[node.op] || node.op;
+  return node.label ?? node.op;
+}

@@ -1,0 +1,57 @@
+// One state object; the parts a shared link must reproduce live in the URL.
+// Controls change the state with set(); views render it on change.
+
+const listeners = new Set();
+
+export const state = {
+  program: "",
+  values: "",        // JSON text of the values override, "" for none
+  step: null,        // null until a trace arrives: then the default step
+  trace: null,
+  model: null,
+  error: null,       // {type, message, line, col}
+  check: null,       // the numeric check, from a second request
+  playing: false,
+  speed: 600,        // ms per step; 0 = one step per frame
+  busy: false,
+  expanded: new Set(), // tensor nodes shown large
+  focusEdge: null,   // edge id highlighted from the ledger
+};
+
+export function set(patch) {
+  Object.assign(state, patch);
+  for (const fn of listeners) fn(state, patch);
+}
+
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Read program, values and step from the URL query. */
+export function readUrl(loc = window.location) {
+  const q = new URLSearchParams(loc.search);
+  const step = q.get("step");
+  return {
+    program: q.get("program"),
+    values: q.get("values") ?? "",
+    step: step !== null && /^\d+$/.test(step) ? Number(step) : null,
+  };
+}
+
+/** Write program, values and step to the URL; push a history entry on a new program. */
+export function writeUrl({ push = false } = {}) {
+  const q = new URLSearchParams();
+  if (state.program) q.set("program", state.program);
+  if (state.values) q.set("values", state.values);
+  if (state.step !== null && state.trace) q.set("step", String(state.step));
+  const url = `${window.location.pathname}?${q.toString()}`;
+  if (url === window.location.pathname + window.location.search) return;
+  if (push) window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+}
+
+export function clampStep(k) {
+  const total = state.model ? state.model.total : 0;
+  return Math.max(0, Math.min(total, k));
+}

@@ -1,0 +1,34 @@
+// Step controls: counter, slider, buttons and the phase line reflect the state.
+import { activeAt, nodeName } from "../model.js";
+import { clip } from "../format.js";
+
+export function renderControls(root, s) {
+  const total = s.model ? s.model.total : 0;
+  const k = s.model ? s.step : 0;
+  const slider = root.querySelector("#step-slider");
+  slider.max = String(total);
+  if (slider.value !== String(k)) slider.value = String(k);
+  slider.disabled = !s.model;
+  slider.setAttribute("aria-valuetext", `step ${k} of ${total}`);
+  root.querySelector("#step-counter").textContent = `${k} / ${total}`;
+  const at = (a) => root.querySelector(`button[data-action=${a}]`);
+  at("first").disabled = at("back").disabled = !s.model || k <= 0;
+  at("last").disabled = at("forward").disabled = !s.model || k >= total;
+  const play = at("play");
+  play.disabled = !s.model || total === 0;
+  play.classList.toggle("is-playing", s.playing);
+  play.setAttribute("aria-pressed", String(s.playing));
+  play.setAttribute("aria-label", s.playing ? "Pause" : "Play");
+  root.querySelector("#phase").textContent = s.model ? phaseText(s.model, k) : "";
+  root.querySelector("#graph-empty").hidden = Boolean(s.model);
+}
+
+function phaseText(m, k) {
+  const a = activeAt(m, k);
+  if (a.phase === "start") return `Ready: ${m.nodes.length} nodes. Forward pass ${m.F} steps, backward pass ${m.B} steps.`;
+  const name = clip(nodeName(m.byId.get(a.id), m), 30);
+  if (a.phase === "forward") return `Forward pass · step ${k} of ${m.F} · evaluating ${name}`;
+  const j = k - m.F;
+  const done = k === m.total ? " · done: every gradient is complete" : "";
+  return `Backward pass · step ${j} of ${m.B} · ∂L/∂${name}${done}`;
+}

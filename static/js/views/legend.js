@@ -1,0 +1,26 @@
+// Legend of the gradient colour: sign by hue, log10 magnitude by depth.
+import { d3 } from "../lib.js";
+import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
+
+export function renderLegend(el) {
+  const root = d3.select(el);
+  root.selectAll("*").remove();
+  root.append("span").attr("class", "legend-title").text("∇ colour");
+  const bar = root.append("div").attr("class", "legend-bar");
+  const decades = d3.range(LOG_MAX, LOG_MIN - 1, -2);
+  const stops = [...decades.map((e) => -(10 ** e)), 0, ...[...decades].reverse().map((e) => 10 ** e)];
+  for (const g of stops) {
+    bar.append("span").attr("class", "legend-swatch").style("background", gradColor(g))
+      .attr("title", g === 0 ? "0" : `${g < 0 ? "−" : ""}1e${Math.round(Math.log10(Math.abs(g)))}`);
+  }
+  const ticks = root.append("div").attr("class", "legend-ticks");
+  ticks.append("span").text(`−1e${LOG_MAX}`);
+  ticks.append("span").text("← negative · 0 · positive →");
+  ticks.append("span").text(`+1e${LOG_MAX}`);
+  const keys = root.append("div").attr("class", "legend-keys");
+  keys.append("span").attr("class", "legend-swatch").style("background", ZERO);
+  keys.append("span").text("zero");
+  keys.append("span").attr("class", "legend-swatch").style("background", NONFINITE);
+  keys.append("span").text("NaN / ∞");
+  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log scale)");
+}

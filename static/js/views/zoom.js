@@ -1,0 +1,48 @@
+// Zoom, pan, fit-to-view, and keeping the active node in sight.
+import { d3 } from "../lib.js";
+
+const LOD_SCALE = 0.45; // below this zoom, text is hidden (too small to read, costly to paint)
+
+export function createZoom(svg, viewport) {
+  let bounds = { width: 1, height: 1 };
+  let minFit = 0.02; // a small graph is never fitted below a readable scale: it pans instead
+  const zoom = d3.zoom().scaleExtent([0.02, 6]).on("zoom", (ev) => {
+    viewport.attr("transform", ev.transform);
+    svg.classed("lod-low", ev.transform.k < LOD_SCALE);
+  });
+  svg.call(zoom).on("dblclick.zoom", null);
+
+  const size = () => {
+    const r = svg.node().getBoundingClientRect();
+    return { w: Math.max(1, r.width), h: Math.max(1, r.height) };
+  };
+  const apply = (t, animate) => (animate ? svg.transition().duration(350).call(zoom.transform, t) : svg.call(zoom.transform, t));
+
+  function fit(animate = true) {
+    const { w, h } = size();
+    const k = Math.min(1.6, (w - 24) / bounds.width, (h - 24) / bounds.height);
+    const s = Math.max(minFit, k);
+    const tx = bounds.width * s > w ? 12 : (w - bounds.width * s) / 2;
+    const t = d3.zoomIdentity.translate(tx, (h - bounds.height * s) / 2).scale(s);
+    apply(t, animate);
+  }
+
+  /** Pan (never zoom) so that a node box is inside the view, when it is not. */
+  function follow(box, animate) {
+    if (!box) return;
+    const t = d3.zoomTransform(svg.node());
+    const { w, h } = size();
+    const [x, y] = t.apply([box.x, box.y]);
+    const mx = Math.min(w / 4, (box.w * t.k) / 2 + 16);
+    const my = Math.min(h / 4, (box.h * t.k) / 2 + 16);
+    if (x > mx && x < w - mx && y > my && y < h - my) return;
+    apply(d3.zoomIdentity.translate(w / 2 - box.x * t.k, h / 2 - box.y * t.k).scale(t.k), animate);
+  }
+
+  return {
+    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? 0.6 : 0.02; },
+    fit,
+    follow,
+    zoomBy(f, animate = true) { animate ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
+  };
+}
