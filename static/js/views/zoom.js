@@ -6,7 +6,8 @@ const LOD_SCALE = 0.45; // below this zoom, text is hidden (too small to read, c
 export function createZoom(svg, viewport) {
   let bounds = { width: 1, height: 1 };
   let minFit = 0.02; // a small graph is never fitted below a readable scale: it pans instead
-  const zoom = d3.zoom().scaleExtent([0.02, 6]).on("zoom", (ev) => {
+  // Plain interpolation: the default zooms out and back in on every pan.
+  const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("zoom", (ev) => {
     viewport.attr("transform", ev.transform);
     svg.classed("lod-low", ev.transform.k < LOD_SCALE);
   });
@@ -40,7 +41,7 @@ export function createZoom(svg, viewport) {
   }
 
   return {
-    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? 0.6 : 0.02; },
+    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.02; },
     fit,
     follow,
     zoomBy(f, animate = true) { animate ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
