@@ -1,0 +1,110 @@
+"""Gradient descent on a program's chosen leaves until the loss settles.
+
+Step 0 of the history is the starting point; step k is the point after k
+updates, with its loss and the gradient there. The run stops when
+|L_k − L_(k−1)| < tol (converged), after max_steps updates (max_steps), or
+when the loss is no longer finite (diverged); a caller's `should_stop` may
+end it early with its own reason (cancelled, time_limit). Stopping is a
+result, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from . import compile_program
+from .errors import LimitError, ProgramValueError, UndefinedNameError
+from .limits import DEFAULT_LIMITS, Limits
+from .numeric import Value, is_finite
+from .optim import OptimizerConfig
+from .regularize import with_penalties
+from .trace import jsonable
+
+
+def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
+                  max_steps: int, tol: float, *, l1: float = 0.0, l2: float = 0.0,
+                  values: dict | None = None, limits: Limits = DEFAULT_LIMITS,
+                  on_record: Callable[[dict], None] | None = None,
+                  should_stop: Callable[[], str | None] | None = None) -> dict:
+    """Train `params` of `program`; returns {history, stopped, params, program}
+    where `program` is the text trained (with any penalty statements)."""
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
+        raise ProgramValueError("max_steps must be a whole number ≥ 0")
+    if not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
+        raise ProgramValueError("tol must be a number ≥ 0")
+    parser, output = compile_program(program, values, limits)  # errors at their places
+    _check_params(params, parser)
+    program = with_penalties(program, params, l1, l2, values, limits)
+    parser, output = compile_program(program, values, limits)
+    graph = parser.graph
+    leaf_ids = [parser.leaves[name] for name in params]
+    numbers = sum(graph.size_of(i) for i in leaf_ids) * (max_steps + 1)
+    if numbers > limits.max_total_elements:
+        raise LimitError(f"the history would hold {numbers} parameter values, over the limit "
+                         f"of {limits.max_total_elements}: train fewer steps or parameters")
+    for i in leaf_ids:  # updates go in place: never into the caller's arrays
+        if graph.values[i].__class__ is not float:
+            graph.values[i] = graph.values[i].copy()
+
+    opt = optimizer.build()
+    history: list[dict] = []
+    previous = None
+    step = 0
+    while True:
+        loss = graph.values[output]
+        grads, _ = graph.backward(output, record=False)
+        g = [grads[i] for i in leaf_ids]
+        entry = _entry(step, loss, params, [graph.values[i] for i in leaf_ids], g)
+        history.append(entry)
+        if on_record is not None:
+            on_record(entry)
+        stopped = _stop_reason(loss, previous, tol, step, max_steps)
+        if stopped is None and should_stop is not None:
+            stopped = should_stop()
+        if stopped is not None:
+            break
+        new = opt.step([graph.values[i] for i in leaf_ids], g)
+        for i, value in zip(leaf_ids, new, strict=True):
+            graph.values[i] = value
+        graph.forward()
+        previous = loss
+        step += 1
+    return {"history": history, "stopped": stopped, "params": history[-1]["params"],
+            "program": program}
+
+
+def _check_params(params: list[str], parser) -> None:
+    if not isinstance(params, list) or not params:
+        raise ProgramValueError("params must name at least one leaf to train")
+    if len(set(params)) != len(params):
+        raise ProgramValueError("params names a leaf twice")
+    for name in params:
+        if name not in parser.leaves:
+            raise UndefinedNameError(f"params: '{name}' is not a leaf of the program "
+                                     f"(leaves: {', '.join(parser.leaves) or 'none'})")
+
+
+def _stop_reason(loss: float, previous: float | None, tol: float, step: int,
+                 max_steps: int) -> str | None:
+    if not is_finite(loss):
+        return "diverged"
+    if previous is not None and abs(loss - previous) < tol:
+        return "converged"
+    if step >= max_steps:
+        return "max_steps"
+    return None
+
+
+def _entry(step: int, loss: float, names: list[str], values: list[Value],
+           grads: list[Value]) -> dict:
+    with np.errstate(all="ignore"):
+        squares = [float(g * g) if g.__class__ is float else float(np.vdot(g, g))
+                   for g in grads]
+    return {"step": step, "loss": jsonable(float(loss)),
+            "params": {n: jsonable(v) for n, v in zip(names, values, strict=True)},
+            "grad_norm": jsonable(math.sqrt(sum(squares))),
+            "grad_norms": {n: jsonable(math.sqrt(s)) for n, s in zip(names, squares,
+                                                                      strict=True)}}
