@@ -21,7 +21,7 @@ from .errors import (
 from .graph import Graph
 from .limits import DEFAULT_LIMITS, Limits
 from .ops import OPS
-from .parser import Parser
+from .program import Program
 from .tensors import to_value
 from .trace import FORMAT, build
 
@@ -33,9 +33,9 @@ __all__ = [
 
 
 def compile_program(program: str, values: dict | None = None,
-                    limits: Limits = DEFAULT_LIMITS) -> tuple[Parser, int]:
-    """Parse and evaluate a program; the parser holds the graph, its leaves
-    and the positions. Raises ProgramError for anything it cannot accept."""
+                    limits: Limits = DEFAULT_LIMITS) -> tuple[Program, int]:
+    """Parse and evaluate a program: the Program holds the graph, its names,
+    leaves and positions. Raises ProgramError for anything it cannot accept."""
     if not isinstance(program, str):
         raise ProgramValueError("the program must be text")
     if len(program) > limits.max_chars:
@@ -47,18 +47,17 @@ def compile_program(program: str, values: dict | None = None,
         if not isinstance(name, str) or not name.isidentifier():
             raise ProgramValueError(f"values has a key {name!r} that is not a name")
         values[name] = to_value(name, values[name], limits)
-    parser = Parser(program, values, limits)
-    graph, output = parser.parse()
+    prog = Program(program, values, limits)
     for name in values:
-        if name not in parser.leaves:
+        if name not in prog.leaves:
             why = ("is computed by the program; values can set only leaves and free names"
-                   if name in parser.names else "is not a name the program uses")
+                   if name in prog.names else "is not a name the program uses")
             raise UndefinedNameError(f"values['{name}'] {why}")
-    shape = graph.values[output].__class__ is not float and graph.values[output].shape
-    if shape:
-        raise ShapeError(f"the output has shape {shape}, but it must be a scalar: "
-                         "wrap it in sum() or mean()", *parser.at(parser.output_start))
-    return parser, output
+    out = prog.graph.values[prog.output]
+    if out.__class__ is not float:
+        raise ShapeError(f"the output has shape {out.shape}, but it must be a scalar: "
+                         "wrap it in sum() or mean()", *prog.at(prog.output_start))
+    return prog, prog.output
 
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
@@ -72,13 +71,12 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parser, output = compile_program(program, values, limits)
-        graph = parser.graph
+        prog, output = compile_program(program, values, limits)
+        graph = prog.graph
         grads, steps = graph.backward(output)
-        trace = build(program, graph, output, grads, steps, parser.leaves,
-                      parser.tok.line_starts)
+        trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         if check:
-            trace["check"] = gradient_check(graph, output, parser.leaves, grads)
+            trace["check"] = gradient_check(graph, output, prog.leaves, grads)
         return trace
     finally:
         if was_enabled:

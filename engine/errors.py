@@ -6,6 +6,7 @@ from __future__ import annotations
 
 class ProgramError(Exception):
     type = "program_error"
+    offset: int | None = None  # set by the parser, which knows no lines yet
 
     def __init__(self, message: str, line: int | None = None, col: int | None = None):
         super().__init__(message)

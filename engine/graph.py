@@ -67,16 +67,36 @@ class Graph:
     def apply(self, op: Op, inputs: tuple[int, ...], span: tuple[int, int]) -> int:
         """Add an op node and compute its value now, so a shape or value error
         is reported at the place in the source that caused it."""
-        values = self.values
+        values, needs = self.values, self.needs_grad
         xs = [values[i] for i in inputs]
+        out = None
+        if len(xs) == 2 and xs[0].__class__ is float and xs[1].__class__ is float:
+            try:  # noqa: SIM105 (two floats, the common case; suppress() costs more)
+                out = op.forward(xs[0], xs[1])
+            except (ArithmeticError, ValueError):
+                pass
+            if out.__class__ is float and not op.nondiff:
+                return self._add_op(op, inputs, out, span, needs[inputs[0]] or needs[inputs[1]])
         if op.broadcasts or op.name == "matmul":
             self._check_shapes(op, xs)
         out = call(op.forward, xs)
-        index = self._add(OP, op, inputs, out, None, span,
-                          any(self.needs_grad[j] for k, j in enumerate(inputs)
-                              if k not in op.nondiff))
+        return self._add_op(op, inputs, out, span,
+                            any(needs[j] for k, j in enumerate(inputs) if k not in op.nondiff))
+
+    def _add_op(self, op: Op, inputs, out, span, needs: bool) -> int:
+        values = self.values
+        if out.__class__ is float and out - out == 0.0 and len(values) < self.limits.max_nodes:
+            self.kinds.append(OP)  # a finite float: the common case, inlined
+            self.ops.append(op)
+            self.inputs.append(inputs)
+            values.append(out)
+            self.labels.append(None)
+            self.spans.append(span)
+            self.needs_grad.append(needs)
+            return len(values) - 1
+        index = self._add(OP, op, inputs, out, None, span, needs)
         if not is_finite(out):
-            self.warnings[index] = [self._cause(op, inputs, xs)]
+            self.warnings[index] = [self._cause(op, inputs, [values[j] for j in inputs])]
         return index
 
     def _check_shapes(self, op: Op, xs: list[Value]) -> None:
@@ -107,7 +127,16 @@ class Graph:
         stop = len(values) if stop is None else stop
         for i in range(start, stop):
             if kinds[i] is OP:
-                values[i] = call(ops[i].forward, [values[j] for j in inputs[i]])
+                xs = [values[j] for j in inputs[i]]
+                if len(xs) == 2 and xs[0].__class__ is float and xs[1].__class__ is float:
+                    try:  # noqa: SIM105 (suppress() costs more than the op)
+                        out = ops[i].forward(xs[0], xs[1])
+                        if out.__class__ is float:
+                            values[i] = out
+                            continue
+                    except (ArithmeticError, ValueError):
+                        pass  # Python raised on 1/0 or overflow: call() answers IEEE
+                values[i] = call(ops[i].forward, xs)
         return values[stop - 1]
 
     # ---- backward pass ---------------------------------------------------------
@@ -134,8 +163,15 @@ class Graph:
                 if not needs[j] or k in op.nondiff:
                     continue
                 if op.local is not None:
-                    local = call(op.local[k], args)
                     x = values[j]
+                    local = None
+                    if x.__class__ is float and g.__class__ is float:
+                        try:  # noqa: SIM105 (floats, inlined)
+                            local = op.local[k](*args)
+                        except (ArithmeticError, ValueError):
+                            pass
+                    if local.__class__ is not float:
+                        local = call(op.local[k], args)
                     if g.__class__ is float and local.__class__ is float and x.__class__ is float:
                         c = g * local
                     else:

@@ -1,6 +1,7 @@
-"""Recursive-descent parser for the program language that builds the graph as
-it reads: every expression becomes a node the moment it is parsed, so errors
-carry the place that caused them. Nothing is ever eval'd.
+"""Recursive-descent parser: the text of one or more statements to a plan, a
+flat list of instructions for a small stack machine (engine/program.py runs
+it against the graph). Syntax only: names are resolved and values computed
+when the plan runs. Nothing is ever eval'd.
 
 Grammar (Python's precedence):
     program   := statement ((NEWLINE | ';') statement)*
@@ -10,20 +11,28 @@ Grammar (Python's precedence):
     unary     := ('-' | '+')* power
     power     := atom (('**' | '^') unary)?
     atom      := NUMBER | NAME | NAME '(' args ')' | '(' sum ')' | tensor
+
+Instructions (offsets are relative to the parsed text):
+    (APPLY, op, n_inputs, start, end, at)   pop n nodes, push op(nodes)
+    (NAME, name, start, end)                push the node a name refers to
+    (CONST, value, label, start, end)       push a constant (a literal)
+    (LEAF, name, value, start, end)         `name = literal`: a leaf
+    (BIND, name, statement_start)           pop, name it; it is the output so far
+    (OUT, statement_start)                  pop; the output so far
 """
 
 from __future__ import annotations
 
 import keyword
 
-from .errors import LimitError, ParseError, ProgramError, UndefinedNameError
-from .graph import CONST, LEAF, Graph
-from .limits import Limits
-from .ops import BINARY, CONSTANTS, FUNCTIONS, OPS
+from .codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
+from .errors import LimitError, ParseError
+from .ops import BINARY, FUNCTIONS, OPS
 from .tensors import TensorReader
-from .tokens import BAD, END, EOF, NAME, NUM, OP, Tokens, line_col
+from .tokens import BAD, END, EOF, NAME, NUM, OP, Tokens
 
 _SUM, _PRODUCT, _POWER = ("+", "-"), ("*", "/", "@"), ("**", "^")
+_NEG = OPS["neg"]
 _BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the language",
              "'": "strings are not part of the language",
              '"': "strings are not part of the language",
@@ -33,43 +42,38 @@ _BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the lan
              ">": "comparisons are not part of the language"}
 
 
+def parse(text: str, max_depth: int, max_elements: int) -> list[tuple]:
+    """The plan of `text`. Errors carry `.offset` into `text`, no line yet."""
+    return Parser(text, max_depth, max_elements).program()
+
+
 class Parser(TensorReader):
-    def __init__(self, text: str, values: dict, limits: Limits):
+    def __init__(self, text: str, max_depth: int, max_elements: int):
         self.text = text
-        self.tok = Tokens(text)
-        self.kinds, self.texts, self.starts = self.tok.kinds, self.tok.texts, self.tok.starts
+        tok = Tokens(text)
+        self.kinds, self.texts, self.starts = tok.kinds, tok.texts, tok.starts
         self.p = 0
         self.depth = 0
-        self.limits = limits
-        self.graph = Graph(limits)
-        self.values = values
-        self.names: dict[str, int] = {}
-        self.leaves: dict[str, int] = {}
-        self.literal = -1  # the node made by the latest number or tensor literal
-        self.output = -1
-        self.output_start = 0
+        self.max_depth = max_depth
+        self.max_elements = max_elements
+        self.plan: list[tuple] = []
 
-    # ---- positions and errors ------------------------------------------------
-    def at(self, offset: int) -> tuple[int, int]:
-        return line_col(self.tok.line_starts, offset)
-
+    # ---- errors ------------------------------------------------------------------
     def error(self, cls, message: str, offset: int | None = None):
-        offset = self.starts[self.p] if offset is None else offset
-        return cls(message, *self.at(offset))
-
-    def placed(self, err: ProgramError, offset: int) -> ProgramError:
-        if err.line is None:
-            err.line, err.col = self.at(offset)
+        err = cls(message)
+        err.offset = self.starts[self.p] if offset is None else offset
         return err
 
     def enter(self, offset: int) -> None:
         self.depth += 1
-        if self.depth > self.limits.max_depth:
-            raise self.error(LimitError, f"nesting deeper than {self.limits.max_depth} levels",
-                             offset)
+        if self.depth > self.max_depth:
+            raise self.error(LimitError, f"nesting deeper than {self.max_depth} levels", offset)
+
+    def is_op(self, text: str) -> bool:
+        return self.kinds[self.p] == OP and self.texts[self.p] == text
 
     def expect(self, text: str, what: str) -> int:
-        if self.kinds[self.p] == OP and self.texts[self.p] == text:
+        if self.is_op(text):
             self.p += 1
             return self.starts[self.p - 1] + len(text)
         raise self.unexpected(what)
@@ -91,57 +95,36 @@ class Parser(TensorReader):
         return self.error(ParseError, f"unexpected {text!r}: expected {wanted}")
 
     # ---- statements -------------------------------------------------------------
-    def parse(self) -> tuple[Graph, int]:
+    def program(self) -> list[tuple]:
         kinds = self.kinds
         while True:
             while kinds[self.p] == END:
                 self.p += 1
             if kinds[self.p] == EOF:
-                break
+                return self.plan
             self.statement()
             if kinds[self.p] not in (END, EOF):
                 raise self.unexpected("an operator or the end of the statement")
-        if self.output < 0:
-            raise ParseError("the program is empty: write a statement such as "
-                             "loss = (w*x + b - y)**2", 1, 1)
-        return self.graph, self.output
 
     def statement(self) -> None:
-        p, kinds, texts = self.p, self.kinds, self.texts
+        p, kinds, texts, plan = self.p, self.kinds, self.texts, self.plan
         start = self.starts[p]
-        self.output_start = start
-        self.literal = -1
         if kinds[p] == NAME and kinds[p + 1] == OP and texts[p + 1] == "=":
             name = texts[p]
             if keyword.iskeyword(name):
                 raise self.error(ParseError, f"'{name}' is a Python keyword, not a name")
             self.p += 2
-            node, _, end = self.sum()
-            if node == self.literal:
-                node = self.make_leaf(name, node, start, end)
-            elif self.graph.labels[node] is None or self.graph.kinds[node] == CONST:
-                self.graph.labels[node] = name  # `c = pi` names the constant
-            self.names[name] = node
+            first = len(plan)
+            _, end = self.sum()
+            if len(plan) == first + 1 and plan[-1][0] == CONST:  # `w = 2.0`: a leaf
+                plan[-1] = (LEAF, name, plan[-1][1], start, end)
+            else:
+                plan.append((BIND, name, start))
         else:
-            node, _, _ = self.sum()
-        self.output = node
+            self.sum()
+            plan.append((OUT, start))
 
-    def make_leaf(self, name: str, node: int, start: int, end: int) -> int:
-        if name in self.leaves:
-            first = self.at(self.graph.spans[self.leaves[name]][0])[0]
-            raise self.error(UndefinedNameError, f"'{name}' is already a leaf (line {first}); "
-                                                 "give the new value another name", start)
-        g = self.graph
-        g.kinds[node] = LEAF
-        g.labels[node] = name
-        g.needs_grad[node] = True
-        g.spans[node] = (start, end)
-        if name in self.values:
-            g.values[node] = self.values[name]
-        self.leaves[name] = node
-        return node
-
-    # ---- expressions: each returns (node, start offset, end offset) ---------------
+    # ---- expressions: each emits its instructions and returns (start, end) ------
     def sum(self):
         return self.binary(self.product, _SUM)
 
@@ -149,58 +132,51 @@ class Parser(TensorReader):
         return self.binary(self.unary, _PRODUCT)
 
     def binary(self, operand, operators):
-        node, start, end = operand()
+        start, end = operand()
         kinds, texts = self.kinds, self.texts
         while kinds[self.p] == OP and texts[self.p] in operators:
             at = self.starts[self.p]
             op = OPS[BINARY[texts[self.p]]]
             self.p += 1
-            right, _, end = operand()
-            node = self.apply(op, (node, right), start, end, at)
-        return node, start, end
-
-    def apply(self, op, inputs, start, end, at) -> int:
-        try:
-            return self.graph.apply(op, inputs, (start, end))
-        except ProgramError as err:
-            raise self.placed(err, at) from None
+            _, end = operand()
+            self.plan.append((APPLY, op, 2, start, end, at))
+        return start, end
 
     def unary(self):
         signs = []
         while self.kinds[self.p] == OP and self.texts[self.p] in _SUM:
             signs.append((self.texts[self.p], self.starts[self.p]))
             self.p += 1
-            if len(signs) + self.depth > self.limits.max_depth:  # - - - x nests like ( ( (
-                raise self.error(LimitError, f"nesting deeper than {self.limits.max_depth} "
-                                             "levels", signs[-1][1])
-        node, start, end = self.power()
+            if len(signs) + self.depth > self.max_depth:  # - - - x nests like ( ( (
+                raise self.error(LimitError, f"nesting deeper than {self.max_depth} levels",
+                                 signs[-1][1])
+        first = len(self.plan)
+        start, end = self.power()
+        plan = self.plan
         for sign, at in reversed(signs):
             if sign == "+":
                 continue
-            if node == self.literal:  # -2.5 is one constant, not neg(2.5)
-                g = self.graph
-                g.values[node] = -g.values[node]
-                g.labels[node] = "-" + g.labels[node]
-                g.spans[node] = (at, end)
+            if len(plan) == first + 1 and plan[-1][0] == CONST:  # -2.5 is one constant
+                _, value, label, _, e = plan[-1]
+                plan[-1] = (CONST, -value, "-" + label, at, e)
             else:
-                node = self.apply(OPS["neg"], (node,), at, end, at)
-        return node, (signs[0][1] if signs else start), end
+                plan.append((APPLY, _NEG, 1, at, end, at))
+        return (signs[0][1] if signs else start), end
 
     def power(self):
-        node, start, end = self.atom()
-        kinds, texts = self.kinds, self.texts
-        if kinds[self.p] == OP and texts[self.p] == "[":
+        start, end = self.atom()
+        if self.is_op("["):
             raise self.error(ParseError, "indexing (x[...]) is not part of the language")
-        if kinds[self.p] == OP and texts[self.p] == "(":
+        if self.is_op("("):
             raise self.error(ParseError, "only functions can be called; is an operator missing?")
-        if kinds[self.p] == OP and texts[self.p] in _POWER:
+        if self.kinds[self.p] == OP and self.texts[self.p] in _POWER:
             at = self.starts[self.p]
             self.p += 1
             self.enter(at)
-            exponent, _, end = self.unary()
+            _, end = self.unary()
             self.depth -= 1
-            node = self.apply(OPS["pow"], (node, exponent), start, end, at)
-        return node, start, end
+            self.plan.append((APPLY, OPS["pow"], 2, start, end, at))
+        return start, end
 
     def atom(self):
         p = self.p
@@ -208,76 +184,50 @@ class Parser(TensorReader):
         if kind == NUM:
             self.p += 1
             end = start + len(text)
-            self.literal = self.const(float(text), text, start, end)
-            return self.literal, start, end
+            self.plan.append((CONST, float(text), text, start, end))
+            return start, end
         if kind == NAME:
             if self.kinds[p + 1] == OP and self.texts[p + 1] == "(":
                 return self.call()
+            if keyword.iskeyword(text):
+                raise self.error(ParseError, f"'{text}' is a Python keyword, not part of the "
+                                             "language")
             self.p += 1
-            return self.lookup(text, start), start, start + len(text)
+            self.plan.append((NAME_REF, text, start, start + len(text)))
+            return start, start + len(text)
         if kind == OP and text == "(":
             self.enter(start)
             self.p += 1
-            node, _, _ = self.sum()
+            self.sum()
             end = self.expect(")", "')'")
             self.depth -= 1
-            return node, start, end
+            return start, end
         if kind == OP and text == "[":
             return self.tensor_literal()
-        if kind == OP and text == ")":
-            raise self.error(ParseError, "unmatched ')'")
         raise self.unexpected("a number, a name or '('")
-
-    def const(self, value, label, start, end) -> int:
-        try:
-            return self.graph.const(value, label, (start, end))
-        except ProgramError as err:
-            raise self.placed(err, start) from None
-
-    def lookup(self, name: str, start: int) -> int:
-        node = self.names.get(name)
-        if node is not None:
-            return node
-        if keyword.iskeyword(name):
-            raise self.error(ParseError, f"'{name}' is a Python keyword, not part of the "
-                                         "language", start)
-        if name in self.values:  # a free name, given by the caller: a leaf
-            try:
-                node = self.graph.leaf(self.values[name], name, (start, start + len(name)))
-            except ProgramError as err:
-                raise self.placed(err, start) from None
-            self.names[name] = self.leaves[name] = node
-            return node
-        if name in CONSTANTS:
-            return self.const(CONSTANTS[name], name, start, start + len(name))
-        if name in FUNCTIONS:
-            raise self.error(ParseError, f"'{name}' is a function: call it as {name}(...)", start)
-        raise self.error(UndefinedNameError, f"undefined name '{name}': assign it "
-                                             f"({name} = 1.0) or give it in values", start)
 
     def call(self):
         name, start = self.texts[self.p], self.starts[self.p]
         op = FUNCTIONS.get(name)
         if op is None:
-            what = "is not a function" if name in self.names else "is not a known function"
-            raise self.error(ParseError, f"'{name}' {what}", start)
+            raise self.error(ParseError, f"'{name}' is not a known function", start)
         self.enter(start)
         self.p += 2
-        args = []
-        kinds, texts = self.kinds, self.texts
-        while not (kinds[self.p] == OP and texts[self.p] == ")"):
-            arg, _, _ = self.sum()
-            if kinds[self.p] == OP and texts[self.p] == "=":
+        count = 0
+        while not self.is_op(")"):
+            self.sum()
+            if self.is_op("="):
                 raise self.error(ParseError, "keyword arguments are not part of the language")
-            args.append(arg)
-            if kinds[self.p] == OP and texts[self.p] == ",":
+            count += 1
+            if self.is_op(","):
                 self.p += 1
-            elif not (kinds[self.p] == OP and texts[self.p] == ")"):
+            elif not self.is_op(")"):
                 raise self.unexpected("',' or ')'")
         end = self.expect(")", "')'")
         self.depth -= 1
-        if len(args) != op.arity:
+        if count != op.arity:
             plural = "argument" if op.arity == 1 else "arguments"
-            raise self.error(ParseError, f"{name}() takes {op.arity} {plural}, got {len(args)}",
+            raise self.error(ParseError, f"{name}() takes {op.arity} {plural}, got {count}",
                              start)
-        return self.apply(op, tuple(args), start, end, start), start, end
+        self.plan.append((APPLY, op, count, start, end, start))
+        return start, end

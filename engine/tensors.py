@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .codes import CONST
 from .errors import LimitError, ParseError, ProgramValueError, ShapeError
 from .limits import Limits
 from .numeric import Value
@@ -26,8 +27,8 @@ class TensorReader:
         except ValueError:
             raise self.error(ShapeError, "the rows of this tensor have different lengths",
                              start) from None
-        self.literal = self.const(value, self.text[start:end], start, end)
-        return self.literal, start, end
+        self.plan.append((CONST, value, self.text[start:end], start, end))
+        return start, end
 
     def rows(self) -> list:
         kinds, texts = self.kinds, self.texts
@@ -61,9 +62,9 @@ class TensorReader:
             raise self.error(ParseError, "tensor entries must be numbers; "
                                                  "combine tensors with operators instead")
         self.count += 1
-        if self.count > self.limits.max_tensor_elements:
+        if self.count > self.max_elements:
             raise self.error(LimitError, f"a tensor literal of more than "
-                                         f"{self.limits.max_tensor_elements} numbers")
+                                         f"{self.max_elements} numbers")
         self.p += 1
         return sign * float(self.texts[self.p - 1])
 

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 
 import numpy as np
 
-from .graph import LEAF, OP, Graph
+from .graph import LEAF, Graph
 from .numeric import is_finite, zeros
-from .tokens import line_col
 
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")
+TEXT_MAX = 80
+
+
+def _shorten(program: str, start: int, end: int) -> str:
+    half = TEXT_MAX // 2 - 2
+    return f"{program[start:start + half]} … {program[end - half:end]}"
 
 
 def nonfinite(x: float) -> str:
@@ -44,59 +50,81 @@ def build(program: str, graph: Graph, output: int, grads: list, steps: list,
           leaves: dict[str, int], starts: list[int]) -> dict:
     n = len(graph)
     ids = [f"n{i}" for i in range(n)]
-    kinds, ops, labels, spans, values = (
-        graph.kinds, graph.ops, graph.labels, graph.spans, graph.values)
     warnings = {i: list(w) for i, w in graph.warnings.items()}
     for i in range(n):
         if grads[i] is None and graph.needs_grad[i]:
-            grads[i] = zeros(values[i].shape if values[i].__class__ is not float else ())
+            v = graph.values[i]
+            grads[i] = zeros(() if v.__class__ is float else v.shape)
             warnings.setdefault(i, []).append("not used by the output, so its gradient is 0")
-    texts = [program[s:e] for s, e in spans]
-    shown = [None] * n  # how a node is named inside a formula
-
-    def name(j: int) -> str:
-        if shown[j] is None:
-            t = labels[j] or texts[j]
-            shown[j] = t if _SIMPLE.fullmatch(t) or labels[j] else f"({t})"
-        return shown[j]
-
-    backward = []
-    for i, g, edges in steps:
-        op = ops[i]
-        xs = [values[j] for j in graph.inputs[i]]
-        names = [name(j) for j in graph.inputs[i]]
-        out_edges = []
-        for j, local, c, after, k in edges:
-            formula = op.formula[k](names, xs)
-            if not is_finite(c) and is_finite(g):
-                warnings.setdefault(j, []).append(
-                    f"gradient not finite: local derivative {formula} of {op.name} "
-                    f"is {jsonable(local) if local is not None else 'not finite'}")
-            out_edges.append({"to": ids[j], "local": jsonable(local), "local_formula": formula,
-                              "contribution": jsonable(c), "grad_after": jsonable(after)})
-        backward.append({"node": ids[i], "grad": jsonable(g), "edges": out_edges})
-
-    nodes = []
-    for i in range(n):
-        s, e = spans[i]
-        line, col = line_col(starts, s)
-        end_line, end_col = line_col(starts, e)
-        v = values[i]
-        nodes.append({
-            "id": ids[i], "op": ops[i].name if kinds[i] is OP else kinds[i],
-            "label": labels[i], "kind": kinds[i], "text": texts[i],
-            "inputs": [ids[j] for j in graph.inputs[i]],
-            "shape": [] if v.__class__ is float else list(v.shape),
-            "value": jsonable(v), "grad": jsonable(grads[i]),
-            "span": {"line": line, "col": col, "end_line": end_line, "end_col": end_col},
-            "warnings": warnings.get(i, []),
-        })
+    # A long chain's nodes each span most of it: shorten, or the trace grows as n².
+    texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
+             for s, e in graph.spans]
     return {
         "format": FORMAT,
         "output": ids[output],
-        "nodes": nodes,
+        "nodes": _nodes(graph, grads, ids, texts, warnings, starts),
         "forward": ids,
-        "backward": backward,
+        "backward": _steps(graph, steps, ids, texts, warnings),
         "gradients": {name: jsonable(grads[i]) for name, i in leaves.items()
-                      if kinds[i] is LEAF},
+                      if graph.kinds[i] is LEAF},
     }
+
+
+def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings: dict):
+    ops, labels, values, inputs = graph.ops, graph.labels, graph.values, graph.inputs
+    shown = {}  # how a node is named inside a formula: its label, or its text in brackets
+    out = []
+    for i, g, edges in steps:
+        op = ops[i]
+        ins = inputs[i]
+        names = []
+        for j in ins:
+            t = shown.get(j)
+            if t is None:
+                t = labels[j] or texts[j]
+                t = shown[j] = t if labels[j] or _SIMPLE.fullmatch(t) else f"({t})"
+            names.append(t)
+        xs = [values[j] for j in ins]
+        out_edges = []
+        for j, local, c, after, k in edges:
+            formula = op.formula[k](names, xs)
+            if c.__class__ is float and c - c == 0.0 and after - after == 0.0:  # the common case
+                out_edges.append({"to": ids[j], "local": local, "local_formula": formula,
+                                  "contribution": c, "grad_after": after})
+                continue
+            if not is_finite(c) and is_finite(g):
+                shown_local = "not finite" if local is None else jsonable(local)
+                warnings.setdefault(j, []).append(
+                    f"gradient not finite: local derivative {formula} of {op.name} "
+                    f"is {shown_local}")
+            out_edges.append({"to": ids[j], "local": jsonable(local), "local_formula": formula,
+                              "contribution": jsonable(c), "grad_after": jsonable(after)})
+        out.append({"node": ids[i], "grad": jsonable(g), "edges": out_edges})
+    return out
+
+
+def _nodes(graph: Graph, grads: list, ids: list[str], texts: list[str], warnings: dict,
+           starts: list[int]) -> list[dict]:
+    kinds, labels, spans, values, inputs = (
+        graph.kinds, graph.labels, graph.spans, graph.values, graph.inputs)
+    op_names = [kind if op is None else op.name for op, kind in zip(graph.ops, kinds, strict=True)]
+    nodes = []
+    for i in range(len(values)):
+        s, e = spans[i]
+        line = bisect_right(starts, s)
+        end_line = line if line == len(starts) or e < starts[line] else bisect_right(starts, e)
+        v = values[i]
+        g = grads[i]
+        scalar = v.__class__ is float
+        nodes.append({
+            "id": ids[i], "op": op_names[i],
+            "label": labels[i], "kind": kinds[i], "text": texts[i],
+            "inputs": [ids[j] for j in inputs[i]],
+            "shape": [] if scalar else list(v.shape),
+            "value": v if scalar and v - v == 0.0 else jsonable(v),
+            "grad": g if g.__class__ is float and g - g == 0.0 else jsonable(g),
+            "span": {"line": line, "col": s - starts[line - 1] + 1,
+                     "end_line": end_line, "end_col": e - starts[end_line - 1] + 1},
+            "warnings": warnings.get(i) or [],
+        })
+    return nodes

@@ -28,7 +28,7 @@ BAD = [
     ("loss = 1 + 2)", "parse_error", 1, 13, "unmatched ')'"),
     ("w = 1\nw = 2", "name_error", 2, 1, "already a leaf"),
     ("loss = cross_entropy([1, 2], 5)", "value_error", 1, 8, "class indices"),
-    ("x = 2\nloss = x(3)", "parse_error", 2, 8, "'x' is not a function"),
+    ("x = 2\nloss = x(3)", "parse_error", 2, 8, "'x' is not a known function"),
     ("loss = (2)(3)", "parse_error", 1, 11, "only functions can be called"),
     ("loss = exp", "parse_error", 1, 8, "is a function"),
     ("x = [1, a]", "parse_error", 1, 9, "tensor entries must be numbers"),

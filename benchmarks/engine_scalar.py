@@ -1,0 +1,126 @@
+"""Scalar engine speed, side by side in one run: the same chain of
+`h = relu(h*w + b)` statements built, run forward and backward in chainrule,
+micrograd and PyTorch 0-d tensors (each where installed). Prints medians in
+ns per node and the ratios the targets are stated in:
+
+    trace_program (text -> trace dict)  <= 2.0 x micrograd build+backward
+    forward + backward on a built graph <= 0.6 x micrograd build+backward
+
+Run: python benchmarks/engine_scalar.py [--nodes 10000] [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import Limits, compile_program, trace_program  # noqa: E402
+
+W, B, H0 = 0.9, 0.05, 1.0
+
+
+def chain_program(statements: int) -> str:
+    return f"w = {W}\nb = {B}\nh = {H0}\n" + "h = relu(h*w + b)\n" * statements
+
+
+def timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def chainrule_runs(statements: int):
+    program = chain_program(statements)
+    limits = Limits(max_nodes=10 * statements + 10, max_chars=len(program) + 1)
+    parser, output = compile_program(program, limits=limits)
+    graph = parser.graph
+
+    def pipeline():
+        trace_program(program, limits=limits)
+
+    def forward_backward():
+        graph.forward()
+        graph.backward(output, record=False)
+
+    grads, _ = graph.backward(output, record=False)
+    return pipeline, forward_backward, grads[parser.leaves["w"]]
+
+
+def micrograd_run(statements: int):
+    try:
+        from micrograd.engine import Value
+    except ImportError:
+        return None
+    sys.setrecursionlimit(max(10_000, 4 * statements + 1000))  # its topo sort recurses
+
+    def run():
+        w, b, h = Value(W), Value(B), Value(H0)
+        for _ in range(statements):
+            h = (h * w + b).relu()
+        h.backward()
+        return w.grad
+
+    return run
+
+
+def torch_run(statements: int):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+
+    def run():
+        w = torch.tensor(W, dtype=torch.float64, requires_grad=True)
+        b = torch.tensor(B, dtype=torch.float64, requires_grad=True)
+        h = torch.tensor(H0, dtype=torch.float64)
+        for _ in range(statements):
+            h = torch.relu(h * w + b)
+        h.backward()
+        return w.grad.item()
+
+    return run
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--nodes", type=int, default=10_000)
+    ap.add_argument("--repeats", type=int, default=7)
+    args = ap.parse_args()
+    statements = args.nodes // 3
+    nodes = 3 * statements
+    pipeline, fwd_bwd, grad_w = chainrule_runs(statements)
+    rows = {"chainrule trace_program": timed(pipeline, args.repeats),
+            "chainrule forward+backward": timed(fwd_bwd, args.repeats)}
+    for name, make in (("micrograd build+backward", micrograd_run),
+                       ("torch 0-d build+backward", torch_run)):
+        run = make(statements)
+        if run is None:
+            print(f"({name.split()[0]} not installed: skipped)")
+            continue
+        other = run()
+        assert abs(other - grad_w) <= 1e-9 * max(1.0, abs(grad_w)), (name, other, grad_w)
+        rows[name] = timed(run, args.repeats)
+    print(f"{nodes} nodes, median of {args.repeats} runs, Python {sys.version.split()[0]}")
+    for name, seconds in rows.items():
+        print(f"  {name:28s} {seconds / nodes * 1e9:8.0f} ns/node")
+    mg = rows.get("micrograd build+backward")
+    if mg:
+        print(f"  ratio trace_program / micrograd      {rows['chainrule trace_program'] / mg:5.2f}"
+              "  (target <= 2.0)")
+        print(f"  ratio forward+backward / micrograd   "
+              f"{rows['chainrule forward+backward'] / mg:5.2f}  (target <= 0.6)")
+
+
+if __name__ == "__main__":
+    main()

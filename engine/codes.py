@@ -1,0 +1,3 @@
+"""Instruction codes of a parsed plan (see engine/parser.py)."""
+
+APPLY, NAME_REF, CONST, LEAF, BIND, OUT = range(6)

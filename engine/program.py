@@ -1,0 +1,145 @@
+"""Program text to graph: split into statements, parse each distinct
+statement text once, run the plans against the graph.
+
+Big programs are usually generated, and repeat the same lines
+(`h = relu(h*w + b)` a thousand times): the parse of a line is kept for the
+run, so each distinct line is tokenized and parsed once."""
+
+from __future__ import annotations
+
+from .codes import APPLY, BIND, CONST, LEAF, NAME_REF
+from .errors import ParseError, ProgramError, UndefinedNameError
+from .graph import Graph
+from .limits import Limits
+from .ops import CONSTANTS, FUNCTIONS
+from .parser import parse
+from .tokens import line_col, line_starts
+
+
+def statements(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of runs of whole lines whose brackets balance: each run
+    holds whole statements, since only brackets and `\\` continue a line."""
+    runs = []
+    start = pos = depth = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        code = line.partition("#")[0]
+        if "(" in code or "[" in code or ")" in code or "]" in code:
+            depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
+        if depth <= 0 and not code.endswith("\\"):
+            runs.append((start, text[start:end]))
+            start, depth = end + 1, 0
+        pos = end + 1
+    if start <= len(text):
+        runs.append((start, text[start:]))
+    return runs
+
+
+class Program:
+    """A parsed and evaluated program: the graph, its names and leaves."""
+
+    def __init__(self, text: str, values: dict, limits: Limits):
+        self.text = text
+        self.values = values
+        self.graph = Graph(limits)
+        self.names: dict[str, int] = {}
+        self.leaves: dict[str, int] = {}
+        self.output = -1
+        self.output_start = 0
+        self.line_starts = line_starts(text)
+        plans: dict[str, list[tuple]] = {}
+        for base, chunk in statements(text):
+            plan = plans.get(chunk)
+            if plan is None:
+                try:
+                    plan = parse(chunk, limits.max_depth, limits.max_tensor_elements)
+                except ProgramError as err:
+                    raise self.placed(err, base + err.offset) from None
+                plans[chunk] = plan
+            if plan:
+                self.run(plan, base)
+        if self.output < 0:
+            raise ParseError("the program is empty: write a statement such as "
+                             "loss = (w*x + b - y)**2", 1, 1)
+
+    def at(self, offset: int) -> tuple[int, int]:
+        return line_col(self.line_starts, offset)
+
+    def placed(self, err: ProgramError, offset: int) -> ProgramError:
+        if err.line is None:
+            err.line, err.col = self.at(offset)
+        return err
+
+    def run(self, plan: list[tuple], base: int) -> None:
+        apply, names = self.graph.apply, self.names
+        stack: list[int] = []
+        push, pop = stack.append, stack.pop
+        for ins in plan:
+            code = ins[0]
+            if code == APPLY:
+                _, op, n, s, e, at = ins
+                if n == 2:
+                    b = pop()
+                    inputs = (pop(), b)
+                elif n == 1:
+                    inputs = (pop(),)
+                else:
+                    inputs = tuple(stack[-n:])
+                    del stack[-n:]
+                try:
+                    push(apply(op, inputs, (base + s, base + e)))
+                except ProgramError as err:
+                    raise self.placed(err, base + at) from None
+            elif code == NAME_REF:
+                node = names.get(ins[1])
+                push(node if node is not None else self.lookup(ins[1], base + ins[2]))
+            elif code == CONST:
+                _, value, label, s, e = ins
+                push(self.guard(self.graph.const, _copy(value), label, base + s, base + e))
+            elif code == BIND:
+                self.bind(ins[1], pop(), base + ins[2])
+            elif code == LEAF:
+                self.leaf(ins[1], ins[2], base + ins[3], base + ins[4])
+            else:  # OUT: an expression statement
+                self.output, self.output_start = pop(), base + ins[1]
+
+    def guard(self, make, value, label: str, start: int, end: int) -> int:
+        try:
+            return make(value, label, (start, end))
+        except ProgramError as err:
+            raise self.placed(err, start) from None
+
+    def bind(self, name: str, node: int, start: int) -> None:
+        labels = self.graph.labels
+        if labels[node] is None or (self.graph.kinds[node] == CONST and labels[node] in CONSTANTS):
+            labels[node] = name  # `c = pi` names the constant
+        self.names[name] = node
+        self.output, self.output_start = node, start
+
+    def leaf(self, name: str, value, start: int, end: int) -> None:
+        if name in self.leaves:
+            first = self.at(self.graph.spans[self.leaves[name]][0])[0]
+            raise UndefinedNameError(f"'{name}' is already a leaf (line {first}); "
+                                     "give the new value another name", *self.at(start))
+        value = self.values[name] if name in self.values else _copy(value)
+        node = self.guard(self.graph.leaf, value, name, start, end)
+        self.names[name] = self.leaves[name] = node
+        self.output, self.output_start = node, start
+
+    def lookup(self, name: str, start: int) -> int:
+        end = start + len(name)
+        if name in self.values:  # a free name, given by the caller: a leaf
+            node = self.guard(self.graph.leaf, self.values[name], name, start, end)
+            self.names[name] = self.leaves[name] = node
+            return node
+        if name in CONSTANTS:
+            return self.guard(self.graph.const, CONSTANTS[name], name, start, end)
+        if name in FUNCTIONS:
+            raise ParseError(f"'{name}' is a function: call it as {name}(...)", *self.at(start))
+        raise UndefinedNameError(f"undefined name '{name}': assign it ({name} = 1.0) or give "
+                                 "it in values", *self.at(start))
+
+
+def _copy(value):
+    # Plans are reused across lines: a tensor literal must not be shared.
+    return value if value.__class__ is float else value.copy()
