@@ -33,7 +33,7 @@ def relu_local(x, out):
     # The kink at 0 takes derivative 0, PyTorch's convention.
     if x.__class__ is float:
         return 1.0 if x > 0.0 else 0.0
-    return (x > 0).astype(np.float64)
+    return (x > 0).astype(x.dtype)  # keeps a float32 network in float32
 
 
 def sign(x):

@@ -1,4 +1,5 @@
-"""`chainrule grad` (a program's gradients in the terminal) and `chainrule serve`."""
+"""`chainrule grad` (a program's gradients in the terminal), `chainrule train` and
+`chainrule serve`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import numpy as np
 import orjson
 
 from engine import ProgramError, trace_program
+
+from .train_cli import add_train_parser, train_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     grad.add_argument("--json", action="store_true", help="print the whole trace as JSON")
     grad.add_argument("--check", action="store_true", help="compare with central differences")
 
+    add_train_parser(commands)
+
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -31,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "grad":
         return grad_command(args)
+    if args.command == "train":
+        return train_command(args)
     return serve_command(args)
 
 
