@@ -126,17 +126,22 @@ class Graph:
         values, kinds, ops, inputs = self.values, self.kinds, self.ops, self.inputs
         stop = len(values) if stop is None else stop
         for i in range(start, stop):
-            if kinds[i] is OP:
-                xs = [values[j] for j in inputs[i]]
-                if len(xs) == 2 and xs[0].__class__ is float and xs[1].__class__ is float:
-                    try:  # noqa: SIM105 (suppress() costs more than the op)
-                        out = ops[i].forward(xs[0], xs[1])
+            if kinds[i] is not OP:
+                continue
+            ins = inputs[i]
+            if len(ins) == 2:
+                a, b = values[ins[0]], values[ins[1]]
+                if a.__class__ is float and b.__class__ is float:
+                    try:  # two floats, the common case, inlined
+                        out = ops[i].forward(a, b)
                         if out.__class__ is float:
                             values[i] = out
                             continue
                     except (ArithmeticError, ValueError):
                         pass  # Python raised on 1/0 or overflow: call() answers IEEE
-                values[i] = call(ops[i].forward, xs)
+                values[i] = call(ops[i].forward, [a, b])
+            else:
+                values[i] = call(ops[i].forward, [values[j] for j in ins])
         return values[stop - 1]
 
     # ---- backward pass ---------------------------------------------------------
@@ -156,30 +161,26 @@ class Graph:
                 continue
             op = ops[i]
             ins = inputs[i]
-            args = [values[j] for j in ins]
-            args.append(values[i])
+            if len(ins) == 2:
+                args = (values[ins[0]], values[ins[1]], values[i])
+            else:
+                args = (*[values[j] for j in ins], values[i])
             edges = [] if record else None
-            for k, j in enumerate(ins):
+            k = -1
+            for j in ins:
+                k += 1
                 if not needs[j] or k in op.nondiff:
                     continue
-                if op.local is not None:
-                    x = values[j]
-                    local = None
-                    if x.__class__ is float and g.__class__ is float:
-                        try:  # noqa: SIM105 (floats, inlined)
-                            local = op.local[k](*args)
-                        except (ArithmeticError, ValueError):
-                            pass
-                    if local.__class__ is not float:
-                        local = call(op.local[k], args)
-                    if g.__class__ is float and local.__class__ is float and x.__class__ is float:
-                        c = g * local
-                    else:
-                        with np.errstate(all="ignore"):
-                            c = fit(g * local, shape_of(x))
-                else:
-                    local = None
-                    c = call(op.vjp[k], [*args, g])
+                c = None
+                if op.local is not None and g.__class__ is float and args[k].__class__ is float:
+                    try:  # scalars, the common case, inlined
+                        local = op.local[k](*args)
+                        if local.__class__ is float:
+                            c = g * local
+                    except (ArithmeticError, ValueError):
+                        pass
+                if c is None:
+                    local, c = _edge(op, k, args, g)
                 prev = grads[j]
                 if prev is None:
                     grads[j] = c
@@ -199,3 +200,16 @@ class Graph:
 
     def size_of(self, i: int) -> int:
         return count(self.values[i])
+
+
+def _edge(op: Op, k: int, args: tuple, g: Value) -> tuple[Value | None, Value]:
+    """One edge's local derivative and contribution, in general: tensors,
+    broadcasting, and IEEE answers where Python would raise."""
+    if op.vjp is not None:
+        return None, call(op.vjp[k], [*args, g])
+    local = call(op.local[k], args)
+    x = args[k]
+    if g.__class__ is float and local.__class__ is float and x.__class__ is float:
+        return local, g * local
+    with np.errstate(all="ignore"):
+        return local, fit(g * local, shape_of(x))
