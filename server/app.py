@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="chainrule", version="0.1.0",
+    app = FastAPI(title="chainrule", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Computation graphs with every node's value and gradient, and "
                               "the backward pass step by step.")
     app.state.settings = settings

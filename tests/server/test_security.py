@@ -37,3 +37,10 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("CHAINRULE_MAX_NODES", "3")
     r = make_client().post("/api/v1/graphs", json={"program": "x = 1.0\nloss = x + x + x + x"})
     assert r.status_code == 400 and "more than 3 nodes" in r.json()["error"]["message"]
+
+
+def test_docs_page_is_served_from_this_app(client):
+    html = client.get("/docs").text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "<script>" not in html
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
