@@ -84,7 +84,7 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                 t = labels[j] or texts[j]
                 t = shown[j] = t if labels[j] or _SIMPLE.fullmatch(t) else f"({t})"
             names.append(t)
-        xs = [values[j] for j in ins]
+        xs = [values[ins[0]], values[ins[1]]] if len(ins) == 2 else [values[j] for j in ins]
         out_edges = []
         for j, local, c, after, k in edges:
             formula = op.formula[k](names, xs)
@@ -115,11 +115,12 @@ def _nodes(graph: Graph, grads: list, ids: list[str], texts: list[str], warnings
         end_line = line if line == len(starts) or e < starts[line] else bisect_right(starts, e)
         v = values[i]
         g = grads[i]
+        ins = inputs[i]
         scalar = v.__class__ is float
         nodes.append({
             "id": ids[i], "op": op_names[i],
             "label": labels[i], "kind": kinds[i], "text": texts[i],
-            "inputs": [ids[j] for j in inputs[i]],
+            "inputs": [ids[ins[0]], ids[ins[1]]] if len(ins) == 2 else [ids[j] for j in ins],
             "shape": [] if scalar else list(v.shape),
             "value": v if scalar and v - v == 0.0 else jsonable(v),
             "grad": g if g.__class__ is float and g - g == 0.0 else jsonable(g),
