@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .nn import INITS, build_mlp
+from .trace import jsonable
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
@@ -33,5 +34,6 @@ def layer_gradient_norms(depth: int = 15, activation: str = "sigmoid", init: str
         loss, grads = net.loss_and_grads(X, y)
         norms = [float(np.linalg.norm(g)) for name, g in zip(net.names, grads, strict=True)
                  if name.startswith("W")]
-    return {"depth": depth, "activation": activation, "init": init, "loss": loss,
-            "layers": [{"layer": k, "grad_norm": n} for k, n in enumerate(norms, start=1)]}
+    return {"depth": depth, "activation": activation, "init": init, "loss": jsonable(loss),
+            "layers": [{"layer": k, "grad_norm": jsonable(n)}
+                       for k, n in enumerate(norms, start=1)]}

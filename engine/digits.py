@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from .nn import accuracy, build_mlp
-from .optim import Adam
+from .optim import OptimizerConfig
+from .trace import jsonable
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.npz"
 
@@ -40,7 +41,7 @@ def split(seed: int, test_fraction: float = 0.25):
 class DigitsConfig:
     epochs: int = 20
     seed: int = 0
-    lr: float = 0.01
+    optimizer: OptimizerConfig = OptimizerConfig("adam", lr=0.01)
     batch: int = 32
     hidden: int = 32
 
@@ -53,7 +54,7 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
     set's predictions."""
     X, y, X_test, y_test = split(config.seed)
     net = build_mlp([64, config.hidden, 10], config.batch, seed=config.seed)
-    opt = Adam(config.lr)
+    opt = config.optimizer.build()
     rng = np.random.default_rng(config.seed + 1)
     yf, history, stopped = y.astype(np.float64), [], "max_steps"
     start = time.perf_counter()
@@ -67,17 +68,18 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
             squares += [float(np.vdot(g, g)) for g in grads]
             net.set_values(opt.step(net.values(), grads))
         batches = len(losses)
-        entry = {"epoch": epoch, "loss": float(np.mean(losses)),
+        mean_loss = float(np.mean(losses))
+        entry = {"epoch": epoch, "loss": jsonable(mean_loss),
                  "train_accuracy": accuracy(net, X, y),
                  "test_accuracy": accuracy(net, X_test, y_test),
                  "seconds": time.perf_counter() - start,
                  # root-mean-square over the epoch's batches, per parameter tensor
-                 "grad_norms": dict(zip(net.names, np.sqrt(squares / batches).tolist(),
-                                        strict=True))}
+                 "grad_norms": {n: jsonable(v) for n, v in zip(
+                     net.names, np.sqrt(squares / batches).tolist(), strict=True)}}
         history.append(entry)
         if on_epoch is not None:
             on_epoch(entry)
-        if not np.isfinite(entry["loss"]):
+        if not np.isfinite(mean_loss):
             stopped = "diverged"
             break
         if should_stop is not None and (reason := should_stop()):

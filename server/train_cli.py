@@ -7,6 +7,7 @@ import sys
 import orjson
 
 from engine.digits import DigitsConfig, train_digits
+from engine.optim import OptimizerConfig
 
 DEFAULTS = DigitsConfig()
 
@@ -16,7 +17,8 @@ def add_train_parser(commands) -> None:
     train.add_argument("model", choices=["digits"], help="the 64-32-10 digits classifier")
     train.add_argument("--epochs", type=_positive, default=DEFAULTS.epochs)
     train.add_argument("--seed", type=int, default=DEFAULTS.seed)
-    train.add_argument("--lr", type=float, default=DEFAULTS.lr, help="Adam's learning rate")
+    train.add_argument("--lr", type=float, default=DEFAULTS.optimizer.lr,
+                       help="Adam's learning rate")
     train.add_argument("--json", action="store_true",
                        help="end with one line of JSON: accuracies, seconds, history")
 
@@ -32,7 +34,8 @@ def train_command(args) -> int:
     if not (args.lr > 0 and args.lr < float("inf")):
         print("chainrule: --lr must be a positive number", file=sys.stderr)
         return 2
-    config = DigitsConfig(epochs=args.epochs, seed=args.seed, lr=args.lr)
+    config = DigitsConfig(epochs=args.epochs, seed=args.seed,
+                          optimizer=OptimizerConfig("adam", lr=args.lr))
     # A bar only where a person watches; a pipe gets the result alone.
     show = sys.stderr.isatty()
     result = train_digits(config, on_epoch=(lambda e: _bar(e, config.epochs)) if show else None)
