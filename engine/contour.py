@@ -1,0 +1,48 @@
+"""The loss on a grid over the two parameters, for the contour plot: a box
+around the start and every trajectory that did not diverge, padded."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .trace import jsonable
+
+PAD = 0.15  # of the span, on each side, so no trajectory ends on the frame
+
+
+def box(start: np.ndarray, runs: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    points = [start]
+    for run in runs.values():
+        if run["stopped"] == "diverged":
+            continue
+        for entry in run["history"]:
+            p = [entry["params"][k] for k in entry["params"]]
+            if all(isinstance(v, float) and math.isfinite(v) for v in p):
+                points.append(np.array(p))
+    pts = np.array(points)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, np.maximum(1.0, np.abs(start)) * 0.5)  # never a flat box
+    mid = (lo + hi) / 2
+    half = span * (0.5 + PAD)
+    return ((float(mid[0] - half[0]), float(mid[0] + half[0])),
+            (float(mid[1] - half[1]), float(mid[1] + half[1])))
+
+
+def contour(objective, params: list[str], start: np.ndarray, runs: dict, n: int,
+            bounds=None) -> dict:
+    """{x, y, xs, ys, loss}: loss[r][c] is the loss at (xs[c], ys[r])."""
+    (x0, x1), (y0, y1) = bounds if bounds is not None else box(start, runs)
+    xs = np.linspace(x0, x1, n)
+    ys = np.linspace(y0, y1, n)
+    loss = np.empty((n, n))
+    for r, y in enumerate(ys):
+        for c, x in enumerate(xs):
+            loss[r, c] = objective.loss(np.array([x, y]), counted=False)
+    objective.loss(start, counted=False)  # leave the graph at the start point
+    finite = loss[np.isfinite(loss)]
+    return {"x": params[0], "y": params[1], "xs": xs.tolist(), "ys": ys.tolist(),
+            "loss": jsonable(loss),
+            "min": jsonable(float(finite.min())) if finite.size else None,
+            "max": jsonable(float(finite.max())) if finite.size else None}
