@@ -135,8 +135,15 @@ def compare_program(program: str, params: list[str], config: CompareConfig, *,
                          f"or grid points")
     objective = Objective(graph, output, ids, deadline, budget=2 * planned)
     start = np.array([graph.values[i] for i in ids])
-    runs = {m: _run(m, _method(m, config), objective, start, params, config)
-            for m in config.methods}
+    if not np.all(np.isfinite(start)):
+        raise ProgramValueError("params must start at finite numbers")
+    runs = {}
+    for k, m in enumerate(config.methods):
+        if deadline is not None:  # each method gets a fair share of the time left
+            objective.deadline = time.monotonic() + (deadline - time.monotonic()) / (
+                len(config.methods) - k)
+        runs[m] = _run(m, _method(m, config), objective, start, params, config)
+    objective.deadline = None  # the grid is bounded by the node budget, not the clock
     grid = contour(objective, params, start, runs, config.grid, config.bounds)
     return {"params": params, "start": {n: float(v) for n, v in zip(params, start, strict=True)},
             "runs": runs, "contour": grid}

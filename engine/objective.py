@@ -38,7 +38,8 @@ class Objective:
                 "hessian_evals": self.hessian_evals}
 
     def _set(self, point: np.ndarray, passes: int) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        # A run's first point is always evaluated: every history has its step 0.
+        if self.deadline is not None and self.evaluations and time.monotonic() > self.deadline:
             raise OutOfTime
         nodes = self.output + 1 - self.first
         if self.budget is not None:

@@ -16,7 +16,7 @@ from engine import ProgramError
 
 from .errors import http_error, program_error, validation_error
 from .middleware import BodyLimit, SecurityHeaders
-from .routes import examples, graphs, health, pages, train, train_page
+from .routes import compare, examples, graphs, health, pages, train, train_page
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
 
-    for module in (graphs, examples, health, pages, train, train_page):
+    for module in (graphs, examples, health, pages, train, train_page, compare):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
