@@ -1,0 +1,63 @@
+// One idempotent line chart: render(svg, series, options) draws every series
+// [{name, points: [[x, y], ...]}] with keyed joins; non-finite or (on a log
+// axis) non-positive y are gaps, never NaN paths.
+
+const d3 = window.d3;
+const MARGIN = { top: 10, right: 90, bottom: 24, left: 58 };
+const COLORS = ["#4338ca", "#c2410c", "#0f766e", "#a21caf", "#0369a1", "#b45309",
+  "#15803d", "#be123c", "#475569", "#7c3aed"];
+
+export function color(i) {
+  return COLORS[i % COLORS.length];
+}
+
+export function render(svgEl, series, { logY = false, marker = null, xLabel = "step" } = {}) {
+  const svg = d3.select(svgEl);
+  const { width, height } = svgEl.getBoundingClientRect();
+  if (!width || !height) return;
+  const ok = (y) => Number.isFinite(y) && (!logY || y > 0);
+  const points = series.flatMap((s) => s.points.filter((p) => ok(p[1])));
+  svg.attr("viewBox", `0 0 ${width} ${height}`);
+  svg.selectAll("text.empty").data(points.length ? [] : [null]).join("text")
+    .attr("class", "empty").attr("x", width / 2).attr("y", height / 2)
+    .attr("text-anchor", "middle").text("Train to draw this chart");
+  if (!points.length) {
+    svg.selectAll("g.plot").remove();
+    return;
+  }
+  const xs = d3.extent(points, (p) => p[0]);
+  let ys = d3.extent(points, (p) => p[1]);
+  if (ys[0] === ys[1]) ys = logY ? [ys[0] / 2, ys[1] * 2] : [ys[0] - 1, ys[1] + 1];
+  const x = d3.scaleLinear().domain(xs[0] === xs[1] ? [xs[0], xs[0] + 1] : xs)
+    .range([MARGIN.left, width - MARGIN.right]);
+  const y = (logY ? d3.scaleLog() : d3.scaleLinear()).domain(ys).nice()
+    .range([height - MARGIN.bottom, MARGIN.top]);
+  const plot = svg.selectAll("g.plot").data([null]).join("g").attr("class", "plot");
+  plot.selectAll("g.x").data([null]).join("g").attr("class", "axis x")
+    .attr("transform", `translate(0,${height - MARGIN.bottom})`)
+    .call(d3.axisBottom(x).ticks(Math.max(2, width / 90)).tickSizeOuter(0));
+  plot.selectAll("g.y").data([null]).join("g").attr("class", "axis y")
+    .attr("transform", `translate(${MARGIN.left},0)`)
+    .call(d3.axisLeft(y).ticks(Math.max(2, height / 45), logY ? "~e" : "~g"));
+  const line = d3.line().defined((p) => ok(p[1])).x((p) => x(p[0])).y((p) => y(p[1]));
+  plot.selectAll("path.line").data(series, (s) => s.name).join("path")
+    .attr("class", "line").attr("stroke", (s, i) => s.color ?? color(i))
+    .attr("d", (s) => line(s.points));
+  const last = series.map((s, i) => ({ s, i, p: [...s.points].reverse().find((q) => ok(q[1])) }))
+    .filter((d) => d.p).slice(0, 10);
+  plot.selectAll("text.label").data(last, (d) => d.s.name).join("text")
+    .attr("class", "label").attr("x", width - MARGIN.right + 4)
+    .attr("y", (d, k) => Math.min(height - MARGIN.bottom, MARGIN.top + 8 + k * 14))
+    .attr("fill", (d) => d.s.color ?? color(d.i)).attr("font-size", 12)
+    .text((d) => d.s.name);
+  plot.selectAll("line.marker").data(marker === null ? [] : [marker]).join("line")
+    .attr("class", "marker").attr("x1", (m) => x(m)).attr("x2", (m) => x(m))
+    .attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom);
+  plot.attr("data-points", points.length).attr("data-x-label", xLabel);
+}
+
+/** A JSON number or one of the strings "NaN", "Infinity", "-Infinity". */
+export function num(v) {
+  if (typeof v === "number") return v;
+  return v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : NaN;
+}

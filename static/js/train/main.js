@@ -1,0 +1,193 @@
+// The /train page: controls change `run`, views render it. The server does
+// every computation; this file only asks, collects the stream and draws.
+import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
+import { num, render } from "./chart.js";
+import { renderDigits } from "./digits.js";
+
+const $ = (sel) => document.querySelector(sel);
+const { examples } = JSON.parse($("#train-data").textContent);
+const DATA_NAMES = new Set(["x", "y", "X", "Y", "x1", "x2", "target", "lam"]);
+const run = { history: [], kind: "program", cancel: null, program: "", done: null, step: 0 };
+let frame = 0;
+let current = 0;  // lines of a replaced run are dropped
+
+function leaves(program) {
+  // `name = 2.0` or `name = [..]` at the start of a line: the leaves.
+  return [...program.matchAll(/^\s*([A-Za-z_]\w*)\s*=\s*[-+]?[\d.[]/gm)].map((m) => m[1]);
+}
+
+function chooseSource() {
+  const id = $("#source").value;
+  const digits = id === "digits";
+  run.kind = digits ? "digits" : "program";
+  document.querySelectorAll("[data-for=program]").forEach((el) => { el.hidden = digits; });
+  document.querySelectorAll("[data-for=digits]").forEach((el) => { el.hidden = !digits; });
+  if (digits) {
+    $("#optimizer").value = "adam";
+    $("#lr").value = "0.01";
+  } else {
+    const ex = examples.find((e) => e.id === id);
+    $("#train-program").value = ex.program;
+    const all = leaves(ex.program);
+    const trained = all.filter((n) => !DATA_NAMES.has(n));
+    $("#params").value = (trained.length ? trained : all).join(", ");
+    if ($("#optimizer").value === "adam" && $("#lr").value === "0.01") $("#optimizer").value = "sgd";
+  }
+  chooseOptimizer();
+}
+
+function chooseOptimizer() {
+  $("[data-for=momentum]").hidden = $("#optimizer").value !== "momentum";
+}
+
+function number(sel) {
+  const v = Number($(sel).value);
+  return Number.isFinite(v) ? v : $(sel).value;  // the server's 422 names a bad field
+}
+
+function requestBody() {
+  const optimizer = { name: $("#optimizer").value, lr: number("#lr") };
+  if (optimizer.name === "momentum") optimizer.momentum = number("#momentum");
+  if (run.kind === "digits") {
+    return { model: "digits", epochs: number("#epochs"), seed: number("#seed"), optimizer };
+  }
+  return {
+    program: $("#train-program").value,
+    params: $("#params").value.split(",").map((s) => s.trim()).filter(Boolean),
+    optimizer, max_steps: number("#max-steps"), tol: number("#tol"),
+    regularization: { l1: number("#l1"), l2: number("#l2") },
+  };
+}
+
+async function train(event) {
+  event.preventDefault();
+  if (run.cancel && !run.done) cancelRun(run.cancel);  // a new run replaces the old
+  const body = requestBody();
+  Object.assign(run, { history: [], cancel: null, done: null, step: 0, program: body.program });
+  run.total = run.kind === "digits" ? body.epochs : body.max_steps;
+  $("#error").hidden = true;
+  $("#status").textContent = "Training…";
+  $("#train-button").disabled = true;
+  document.body.classList.add("is-busy");
+  try {
+    const token = ++current;
+    // Digits takes well under a second: one answer; programs stream their steps.
+    const ask = run.kind === "digits" ? fetchTrain : streamTrain;
+    await ask(body, (line) => token === current && onLine(line));
+  } catch (err) {
+    showError(err instanceof ApiError ? err.body : { message: String(err) });
+  } finally {
+    $("#train-button").disabled = false;
+    $("#cancel-button").disabled = true;
+    document.body.classList.remove("is-busy");
+    draw();
+  }
+}
+
+function onLine(line) {
+  if (line.type === "start") {
+    run.cancel = line.cancel;
+    $("#cancel-button").disabled = false;
+  } else if (line.type === "progress") {
+    run.history.push(...line.history);
+  } else if (line.type === "done") {
+    run.done = line;
+    if (line.program) run.program = line.program;
+    run.step = Math.max(0, run.history.length - 1);
+  } else if (line.type === "error") {
+    showError(line.error);
+  }
+  if (!frame) frame = requestAnimationFrame(draw);  // one redraw per frame, however fast
+}
+
+function showError(e) {
+  const where = e.line ? ` (line ${e.line}, col ${e.col})` : "";
+  $("#error").textContent = `${e.message}${where}`;
+  $("#error").hidden = false;
+  $("#status").textContent = "";
+}
+
+function draw() {
+  frame = 0;
+  const h = run.history;
+  const x = run.kind === "digits" ? "epoch" : "step";
+  const last = h[h.length - 1];
+  $("#progress").value = run.done ? 1 : last ? Math.min(1, last[x] / Math.max(1, run.total)) : 0;
+  render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
+    { logY: h.every((e) => num(e.loss) > 0), xLabel: x,
+      marker: run.kind === "program" && run.done ? run.step : null });
+  const names = last ? Object.keys(last.grad_norms) : [];
+  render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
+    { logY: true, xLabel: x });
+  if (run.kind === "program") drawParams(h);
+  else if (run.done) drawDigits(run.done);
+  if (run.done) {
+    const reason = { converged: "converged", max_steps: "reached max steps", diverged: "diverged",
+      cancelled: "cancelled", time_limit: "hit the time limit" }[run.done.stopped];
+    const steps = run.kind === "digits" ? `${h.length} epochs` : `${Math.max(0, h.length - 1)} updates`;
+    $("#status").textContent = `Stopped: ${reason} after ${steps}.`;
+    $("#status").dataset.stopped = run.done.stopped;
+  } else if (last) {
+    $("#status").textContent = `Training… ${x} ${last[x]}`;
+  }
+}
+
+function drawParams(h) {
+  const series = [];
+  const first = h[0]?.params ?? {};
+  for (const [name, v0] of Object.entries(first)) {
+    const flat = [v0].flat(Infinity);
+    flat.slice(0, 6).forEach((_, k) => {
+      const label = Array.isArray(v0) ? `${name}[${k}]` : name;
+      series.push({ name: label, points: h.map((e) => [e.step, num([e.params[name]].flat(Infinity)[k])]) });
+    });
+  }
+  render($("#param-chart"), series, { marker: run.done ? run.step : null });
+  const slider = $("#iteration");
+  slider.max = String(Math.max(0, h.length - 1));
+  slider.disabled = !run.done;
+  slider.value = String(run.step);
+  $("#iteration-label").textContent = String(run.step);
+  const entry = h[run.step];
+  if (!entry) return;
+  const short = (v) => (Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? String(+v.toPrecision(6)) : v);
+  $("#iteration-values").textContent = `loss ${short(entry.loss)} · ` +
+    Object.entries(entry.params).map(([n, v]) => `${n} = ${short(v)}`).join(" · ");
+  const q = new URLSearchParams({ program: run.program, values: JSON.stringify(entry.params) });
+  $("#open-step").href = `/?${q}`;
+}
+
+function drawDigits(done) {
+  $("#accuracy").textContent = `Test accuracy ${(done.test_accuracy * 100).toFixed(1)}% ` +
+    `(train ${(done.train_accuracy * 100).toFixed(1)}%) in ${done.seconds.toFixed(2)} s`;
+  renderDigits($("#digits-grid"), done);
+}
+
+async function drawDeep() {
+  try {
+    const data = await deepGradients($("#deep-activation").value, $("#deep-init").value);
+    render($("#deep-chart"), [{ name: "‖dL/dW‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
+      { logY: true, xLabel: "layer" });
+  } catch (err) {
+    showError({ message: String(err.message ?? err) });
+  }
+}
+
+function init() {
+  for (const e of examples) $("#source").append(new Option(e.title, e.id));
+  $("#source").append(new Option("Digits classifier, 64-32-10 (1,797 images)", "digits"));
+  $("#source").addEventListener("change", chooseSource);
+  $("#optimizer").addEventListener("change", chooseOptimizer);
+  $("#train-form").addEventListener("submit", train);
+  $("#cancel-button").addEventListener("click", () => run.cancel && cancelRun(run.cancel));
+  $("#iteration").addEventListener("input", (e) => { run.step = Number(e.target.value); draw(); });
+  $("#deep-activation").addEventListener("change", drawDeep);
+  $("#deep-init").addEventListener("change", drawDeep);
+  window.addEventListener("resize", () => { if (!frame) frame = requestAnimationFrame(draw); });
+  chooseSource();
+  draw();
+  drawDeep();
+}
+
+if (window.d3) init();
+else window.addEventListener("DOMContentLoaded", init);
