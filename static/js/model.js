@@ -72,6 +72,15 @@ export function edgeIds(node, traceEdges) {
   });
 }
 
+/** Nodes whose shown value or gradient can differ between two steps; null for "any". */
+export function touchedBetween(m, a, b) {
+  if (a === null || Math.abs(a - b) !== 1 || Math.max(a, b) >= m.total) return null;
+  const k = Math.max(a, b);
+  if (k <= m.F) return [m.trace.forward[k - 1]];
+  const st = m.trace.backward[k - m.F - 1];
+  return [st.node, ...st.edges.map((e) => e.to)];
+}
+
 /** Edges (by id) that the step at k pushes through, with their trace edge. */
 export function activeEdges(m, k) {
   const a = activeAt(m, k);

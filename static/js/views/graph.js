@@ -1,13 +1,13 @@
 // The computation graph: layout once per trace, then cheap per-step updates
 // (only nodes and edges whose shown state changed are touched).
 import { d3 } from "../lib.js";
-import { shownAt, activeAt, activeEdges } from "../model.js";
-import { gradColor, dominant } from "../colors.js";
+import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
 import { num } from "../format.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
 import { drawExpanded } from "./heatmap.js";
 import { createZoom } from "./zoom.js";
+import { createEdges } from "./edges.js";
 
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
 
@@ -33,67 +33,49 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     const compact = model.nodes.length > LARGE;
     svg.classed("compact", compact).classed("no-anim", compact);
     const layout = layoutGraph(model, (n) => sizeOf(n, compact));
-    const line = d3.line().x((p) => p.x).y((p) => p.y).curve(compact ? d3.curveLinear : d3.curveBasis);
-    edgeLayer.selectAll("*").remove();
-    nodeLayer.selectAll("*").remove();
-    labelLayer.selectAll("*").remove();
-    overlay.selectAll("*").remove();
-    const edgeSel = edgeLayer.selectAll("path").data(model.edges, (e) => e.id).join("path")
-      .attr("class", (e) => `edge${model.byId.get(e.source).kind === "const" ? " from-const" : ""}`)
-      .attr("data-edge", (e) => e.id)
-      .attr("d", (e) => line(layout.routes.get(e.id)))
-      .attr("marker-end", "url(#arrow-plain)");
-    const nodeSel = nodeLayer.selectAll("g").data(model.nodes, (n) => n.id).join("g")
-      .attr("transform", (n) => { const p = layout.pos.get(n.id); return `translate(${p.x},${p.y})`; })
-      .each(function (n) { drawNode(d3.select(this), n, layout.pos.get(n.id), compact); });
+    zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
+    zoom.fit(false);
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
+    const edges = createEdges(edgeLayer, model, layout, compact);
+    const els = new Map();
+    const parts = new Map();
+    const frag = document.createDocumentFragment();
+    for (const n of model.nodes) {
+      const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
+      parts.set(n.id, drawNode(g, n, layout.pos.get(n.id), compact));
+      frag.appendChild(g);
+    }
+    nodeLayer.node().appendChild(frag);
+    const nodeSel = nodeLayer.selectAll("g.node").data(model.nodes);
+    nodeSel.each(function (n) { els.set(n.id, d3.select(this)); });
     nodeSel.filter((n) => isTensor(n) && !compact)
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
-    const els = new Map();
-    nodeSel.each(function (n) { els.set(n.id, d3.select(this)); });
-    const edgeEls = new Map();
-    edgeSel.each(function (e) { edgeEls.set(e.id, d3.select(this)); });
-    current = { model, layout, els, edgeEls, caches: new Map(), compact, active: null, activeEdges: new Map() };
-    zoom.setBounds(layout.width, layout.height, !compact);
-    zoom.fit(false);
+    current = { model, layout, els, parts, edges, compact, active: null, step: null };
   }
 
   function update(model, step, { expanded = new Set(), focusEdge = null } = {}) {
     if (!current || current.model !== model) build(model);
     const c = current;
-    for (const node of model.nodes) {
-      let cache = c.caches.get(node.id);
-      if (!cache) c.caches.set(node.id, (cache = { value: null, grad: null }));
-      updateNode(c.els.get(node.id), node, shownAt(model, node, step), cache, c.compact);
-    }
+    // Stepping by one touches a handful of nodes; a jump re-checks them all.
+    const ids = touchedBetween(model, c.step, step);
+    const nodes = ids ? ids.map((id) => model.byId.get(id)) : model.nodes;
+    for (const node of nodes) updateNode(c.parts.get(node.id), node, shownAt(model, node, step), c.compact);
+    c.step = step;
     const a = activeAt(model, step);
     if (c.active !== a.id) {
       if (c.active) c.els.get(c.active)?.classed("is-active", false);
-      if (a.id) c.els.get(a.id)?.classed("is-active", true).raise();
+      const el = a.id ? c.els.get(a.id)?.classed("is-active", true) : null;
+      if (el && !c.compact) el.raise(); // re-ordering thousands of siblings costs a full repaint
       c.active = a.id;
     }
     const edges = activeEdges(model, step);
-    for (const [id] of c.activeEdges) if (!edges.has(id)) setEdge(c.edgeEls.get(id), null);
-    for (const [id, info] of edges) setEdge(c.edgeEls.get(id), info);
-    c.activeEdges = edges;
+    c.edges.setActive(edges);
     edgeLabels(c, edges);
-    if (c.focusEdge !== focusEdge) {
-      c.edgeEls.get(c.focusEdge)?.classed("is-focus", false);
-      c.edgeEls.get(focusEdge)?.classed("is-focus", true).raise();
-      c.focusEdge = focusEdge;
-    }
+    c.edges.setFocus(focusEdge);
     drawOverlays(c, step, expanded);
-    svg.attr("data-step", step).attr("data-phase", a.phase);
+    if (svg.attr("data-phase") !== a.phase) svg.attr("data-phase", a.phase);
     if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact);
-  }
-
-  function setEdge(el, info) {
-    if (!el) return;
-    el.classed("is-forward", info?.dir === "forward").classed("is-backward", info?.dir === "backward")
-      .attr("marker-end", info?.dir === "backward" ? null : `url(#arrow-${info ? info.dir : "plain"})`)
-      .attr("marker-start", info?.dir === "backward" ? "url(#arrow-backward)" : null)
-      .style("stroke", info?.edge ? gradColor(dominant(info.edge.contribution)) : null);
-    if (info) el.raise();
   }
 
   function edgeLabels(c, edges) {
@@ -104,7 +86,7 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
       g.append("text");
       return g;
     }).each(function (d) {
-      const path = c.edgeEls.get(d.id).node();
+      const path = c.edges.path(d.id);
       const p = path.getPointAtLength(path.getTotalLength() * 0.5);
       const g = d3.select(this).attr("transform", `translate(${p.x},${p.y})`);
       const text = `${Array.isArray(d.edge.local) ? "⊙" : "×"} ${num(d.edge.local)}`;
@@ -128,7 +110,7 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
 
   function clear() {
     current = null;
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.selectAll("*").remove();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
   }
 
   return {

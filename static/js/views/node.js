@@ -1,59 +1,77 @@
 // One graph node: its size, its static content, and what changes per step.
+// Plain DOM calls here: this runs for every node of a 5,000-node graph.
 import { num, raw, clip, shapeText } from "../format.js";
 import { gradColor, inkOn, dominant } from "../colors.js";
 import { OP_SYMBOL, nodeTitle } from "../model.js";
 import { drawHeatmap } from "./heatmap.js";
+import { d3 } from "../lib.js";
 
+const SVG = "http://www.w3.org/2000/svg";
 const CHAR = 7.6; // px per character at the node font size, for sizing without measuring
 
 export function isTensor(node) {
   return Array.isArray(node.shape) && node.shape.length > 0;
 }
 
+function badgeOf(node) {
+  return node.kind === "op" && node.label ? OP_SYMBOL[node.op] || node.op : "";
+}
+
 /** Box size; compact boxes for large graphs carry the title and colour only. */
 export function sizeOf(node, compact) {
   const title = clip(nodeTitle(node), compact ? 10 : 18);
   if (compact) return { width: Math.max(56, title.length * CHAR + 16), height: 34 };
-  const badge = node.kind === "op" && node.label ? (OP_SYMBOL[node.op] || node.op).length + 2 : 0;
+  const badge = badgeOf(node).length ? badgeOf(node).length + 2 : 0;
   if (isTensor(node)) return { width: Math.max(148, (title.length + badge) * CHAR + 40), height: 108 };
   const longest = Math.max(title.length + 3 + badge, num(node.value).length + 2, num(node.grad).length + 2);
   return { width: Math.max(96, longest * CHAR + 24), height: 74 };
 }
 
-/** Draw the parts of a node that never change (called once per node). */
+function el(parent, tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  if (text !== undefined) e.textContent = text;
+  parent.appendChild(e);
+  return e;
+}
+
+/** Build a node's elements (once per node); returns the parts that change per step. */
 export function drawNode(g, node, box, compact) {
   const { w, h } = box;
   const tensor = isTensor(node);
-  g.attr("class", `node kind-${node.kind} op-${node.op}${tensor ? " is-tensor" : ""}${node.warnings?.length ? " has-warning" : ""}`)
-    .attr("data-id", node.id)
-    .attr("data-op", node.op)
-    .attr("data-label", node.label ?? "")
-    .attr("data-value", "")
-    .attr("data-grad", "");
-  if (tensor && !compact) g.attr("tabindex", 0).attr("role", "button").attr("aria-expanded", "false");
-  g.append("title").text(tooltip(node));
-  g.append("rect").attr("class", "box").attr("x", -w / 2).attr("y", -h / 2).attr("width", w).attr("height", h).attr("rx", compact ? 6 : 10);
-  const title = clip(nodeTitle(node), compact ? 10 : 18);
-  g.append("text").attr("class", "title").attr("y", compact ? -3 : -h / 2 + 20).text(title);
-  if (node.kind === "op" && node.label && !compact) {
-    g.append("text").attr("class", "op-badge").attr("x", w / 2 - 10).attr("y", -h / 2 + 16).text(OP_SYMBOL[node.op] || node.op);
+  const cls = `node kind-${node.kind} op-${node.op}${tensor ? " is-tensor" : ""}${node.warnings?.length ? " has-warning" : ""}`;
+  g.setAttribute("class", cls);
+  g.setAttribute("data-id", node.id);
+  g.setAttribute("data-op", node.op);
+  g.setAttribute("data-label", node.label ?? "");
+  g.setAttribute("data-value", "");
+  g.setAttribute("data-grad", "");
+  g.setAttribute("transform", `translate(${box.x},${box.y})`);
+  const parts = { g, box: null, value: null, chipRect: null, chipText: null, bar: null, hmValue: null, hmGrad: null, lastValue: null, lastGrad: null };
+  if (!compact) el(g, "title", {}, tooltip(node));
+  if (tensor && !compact) {
+    g.setAttribute("tabindex", "0");
+    g.setAttribute("role", "button");
+    g.setAttribute("aria-expanded", "false");
   }
-  if (node.warnings?.length) g.append("text").attr("class", "warn-badge").attr("x", -w / 2 + 10).attr("y", -h / 2 + 16).text("⚠");
+  parts.box = el(g, "rect", { class: "box", x: -w / 2, y: -h / 2, width: w, height: h, rx: compact ? 6 : 10 });
+  parts.title = el(g, "text", { class: "title", y: compact ? -3 : -h / 2 + 20 }, clip(nodeTitle(node), compact ? 10 : 18));
+  const badge = badgeOf(node);
+  if (badge && !compact) el(g, "text", { class: "op-badge", x: w / 2 - 10, y: -h / 2 + 16 }, badge);
+  if (node.warnings?.length) el(g, "text", { class: "warn-badge", x: -w / 2 + 10, y: -h / 2 + 16 }, "⚠");
   if (compact) {
-    g.append("rect").attr("class", "grad-bar").attr("x", -w / 2 + 3).attr("y", h / 2 - 9).attr("width", w - 6).attr("height", 6).attr("rx", 3);
-    g.append("text").attr("class", "value small").attr("y", 9);
-    return;
+    parts.value = el(g, "text", { class: "value small", y: 9 });
+  } else if (tensor) {
+    el(g, "text", { class: "shape", y: -h / 2 + 35 }, shapeText(node.shape));
+    parts.hmValue = d3.select(el(g, "g", { class: "hm hm-value", transform: `translate(${-w / 2 + 10},${-h / 2 + 54})` }));
+    parts.hmGrad = d3.select(el(g, "g", { class: "hm hm-grad", transform: `translate(6,${-h / 2 + 54})` }));
+  } else {
+    parts.value = el(g, "text", { class: "value", y: 2 });
+    const chip = el(g, "g", { class: "grad-chip", transform: `translate(0,${h / 2 - 19})` });
+    parts.chipRect = el(chip, "rect", { x: -w / 2 + 6, y: -11, width: w - 12, height: 22, rx: 6 });
+    parts.chipText = el(chip, "text", { y: 5 });
   }
-  if (tensor) {
-    g.append("text").attr("class", "shape").attr("y", -h / 2 + 35).text(shapeText(node.shape));
-    g.append("g").attr("class", "hm hm-value").attr("transform", `translate(${-w / 2 + 10},${-h / 2 + 54})`);
-    g.append("g").attr("class", "hm hm-grad").attr("transform", `translate(${6},${-h / 2 + 54})`);
-    return;
-  }
-  g.append("text").attr("class", "value").attr("y", 2);
-  const chip = g.append("g").attr("class", "grad-chip").attr("transform", `translate(0,${h / 2 - 19})`);
-  chip.append("rect").attr("x", -w / 2 + 6).attr("y", -11).attr("width", w - 12).attr("height", 22).attr("rx", 6);
-  chip.append("text").attr("y", 5);
+  return parts;
 }
 
 function tooltip(node) {
@@ -62,27 +80,34 @@ function tooltip(node) {
   return lines.join("\n");
 }
 
-/** Update what changes with the step; `cache` remembers the last values drawn. */
-export function updateNode(g, node, shown, cache, compact) {
-  if (cache.value !== shown.value) {
-    cache.value = shown.value;
+/** Update what changes with the step; `parts` remembers the last values drawn. */
+export function updateNode(parts, node, shown, compact) {
+  const { g } = parts;
+  if (parts.lastValue !== shown.value) {
+    parts.lastValue = shown.value;
     const known = shown.value !== undefined;
-    g.attr("data-value", known ? raw(shown.value) : "").classed("has-value", known);
-    if (isTensor(node) && !compact) drawHeatmap(g.select(".hm-value"), known ? shown.value : null, "value");
-    else g.select(".value").text(known ? (compact ? clip(num(shown.value), 10) : `= ${num(shown.value)}`) : "");
+    g.setAttribute("data-value", known ? raw(shown.value) : "");
+    g.classList.toggle("has-value", known);
+    if (parts.hmValue) drawHeatmap(parts.hmValue, known ? shown.value : null, "value");
+    else parts.value.textContent = known ? (compact ? clip(num(shown.value), 10) : `= ${num(shown.value)}`) : "";
   }
-  if (cache.grad !== shown.grad) {
-    cache.grad = shown.grad;
+  if (parts.lastGrad !== shown.grad) {
+    parts.lastGrad = shown.grad;
     const known = shown.grad !== undefined;
-    const color = known ? gradColor(dominant(shown.grad)) : null;
-    g.attr("data-grad", known ? raw(shown.grad) : "").classed("has-grad", known);
-    if (compact) g.select(".grad-bar").style("fill", color);
-    else if (isTensor(node)) drawHeatmap(g.select(".hm-grad"), known ? shown.grad : null, "grad");
+    const color = known ? gradColor(dominant(shown.grad)) : "";
+    g.setAttribute("data-grad", known ? raw(shown.grad) : "");
+    g.classList.toggle("has-grad", known);
+    if (compact) {
+      // A large graph's node is filled with its gradient colour: one element, no chip.
+      parts.box.style.fill = color;
+      parts.title.style.fill = parts.value.style.fill = known ? inkOn(dominant(shown.grad)) : "";
+    } else if (parts.hmGrad) drawHeatmap(parts.hmGrad, known ? shown.grad : null, "grad");
     else {
-      g.select(".grad-chip rect").style("fill", color);
       const none = node.grad === null || node.grad === undefined;
-      g.select(".grad-chip text").style("fill", known ? inkOn(shown.grad) : null).text(known ? `∇ ${num(shown.grad)}` : none ? "no ∇" : "∇ ?");
+      parts.chipRect.style.fill = color;
+      parts.chipText.style.fill = known ? inkOn(shown.grad) : "";
+      parts.chipText.textContent = known ? `∇ ${num(shown.grad)}` : none ? "no ∇" : "∇ ?";
     }
-    g.select(".box").style("stroke", color);
+    parts.box.style.stroke = color;
   }
 }

@@ -13,9 +13,15 @@ export function createZoom(svg, viewport) {
   });
   svg.call(zoom).on("dblclick.zoom", null);
 
+  // The view's size, kept by a ResizeObserver: reading it never forces a layout.
+  let view = null;
+  new ResizeObserver(([e]) => { view = { w: Math.max(1, e.contentRect.width), h: Math.max(1, e.contentRect.height) }; }).observe(svg.node());
   const size = () => {
-    const r = svg.node().getBoundingClientRect();
-    return { w: Math.max(1, r.width), h: Math.max(1, r.height) };
+    if (!view) {
+      const r = svg.node().getBoundingClientRect();
+      view = { w: Math.max(1, r.width), h: Math.max(1, r.height) };
+    }
+    return view;
   };
   const apply = (t, animate) => (animate ? svg.transition().duration(350).call(zoom.transform, t) : svg.call(zoom.transform, t));
 
