@@ -5,7 +5,10 @@ const LOD_SCALE = 0.45; // below this zoom, text is hidden (too small to read, c
 
 export function createZoom(svg, viewport) {
   let bounds = { width: 1, height: 1 };
-  let minFit = 0.02; // a small graph is never fitted below a readable scale: it pans instead
+  // Fitting never goes below a readable scale: the view pans to the active node
+  // instead (a 2,000-node chain fitted whole is a hairline). The Fit button
+  // fits the whole graph.
+  let minFit = 0.02;
   // Plain interpolation: the default zooms out and back in on every pan.
   const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("zoom", (ev) => {
     viewport.attr("transform", ev.transform);
@@ -25,10 +28,10 @@ export function createZoom(svg, viewport) {
   };
   const apply = (t, animate) => (animate ? svg.transition().duration(350).call(zoom.transform, t) : svg.call(zoom.transform, t));
 
-  function fit(animate = true) {
+  function fit(animate = true, whole = false) {
     const { w, h } = size();
     const k = Math.min(1.6, (w - 24) / bounds.width, (h - 24) / bounds.height);
-    const s = Math.max(minFit, k);
+    const s = Math.max(whole ? 0.02 : minFit, k);
     const tx = bounds.width * s > w ? 12 : (w - bounds.width * s) / 2;
     const t = d3.zoomIdentity.translate(tx, (h - bounds.height * s) / 2).scale(s);
     apply(t, animate);
@@ -47,7 +50,7 @@ export function createZoom(svg, viewport) {
   }
 
   return {
-    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.02; },
+    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.5; },
     fit,
     follow,
     zoomBy(f, animate = true) { animate ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
