@@ -120,6 +120,9 @@ STEP_JS = """() => {
   return performance.now() - t0;
 }"""
 
+SLIDER_JS = """(k) => { const s = document.querySelector('#step-slider');
+  s.value = k; s.dispatchEvent(new Event('input', {bubbles: true})); }"""
+
 PLAY_JS = """async (ms) => {
   const deltas = [];
   let last = performance.now();
@@ -147,8 +150,7 @@ def measure(page, url: str, program: str, trace: dict, runs: int) -> dict:
     page.keyboard.press("End")
     page.keyboard.press("Home")
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.evaluate(f"""() => {{ const s = document.querySelector('#step-slider');
-        s.value = {len(trace['forward'])}; s.dispatchEvent(new Event('input', {{bubbles: true}})); }}""")
+    page.evaluate(SLIDER_JS, len(trace["forward"]))
     steps = [page.evaluate(STEP_JS) for _ in range(min(30, len(trace["backward"]) - 1))]
     play = page.evaluate(PLAY_JS, 2000)
     return {"draw": statistics.median(draws), "step": statistics.median(steps),
@@ -173,7 +175,8 @@ def main() -> None:
             for size in args.sizes:
                 program = program_of(size)
                 t = time.perf_counter()
-                trace = api.post("/api/v1/graphs", json={"program": program}).raise_for_status().json()
+                response = api.post("/api/v1/graphs", json={"program": program})
+                trace = response.raise_for_status().json()
                 api_ms = (time.perf_counter() - t) * 1000
                 m = measure(page, url, program, trace, args.runs)
                 dot_ms = time_dot(trace, args.dot_timeout)

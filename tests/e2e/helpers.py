@@ -24,6 +24,9 @@ def build(page: Page, program: str, trace: dict | None = None) -> None:
     """Type a program and submit it; wait until the graph is drawn."""
     page.locator("textarea[name=program]").fill(program)
     page.locator("#program-form button[type=submit]").click()
+    # The click marks the page busy at once; wait for this request's answer, not
+    # an earlier one (the page builds its default program on load).
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bis-busy\b"))
     if trace is not None:
         wait_drawn(page, trace)
 

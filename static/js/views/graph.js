@@ -75,7 +75,8 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     c.edges.setFocus(focusEdge);
     drawOverlays(c, step, expanded);
     if (svg.attr("data-phase") !== a.phase) svg.attr("data-phase", a.phase);
-    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact);
+    // Forward moves right, backward moves left: pan ahead of the motion.
+    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact, a.phase === "forward" ? 1 : -1);
   }
 
   function edgeLabels(c, edges) {

@@ -37,16 +37,19 @@ export function createZoom(svg, viewport) {
     apply(t, animate);
   }
 
-  /** Pan (never zoom) so that a node box is inside the view, when it is not. */
-  function follow(box, animate) {
+  /** Pan (never zoom) when a node box leaves the view. The node lands on the
+   * side it came from, so the next screenful of steps needs no pan: a pan
+   * re-lays out every node, which is costly in a large graph. */
+  function follow(box, animate, dir = 0) {
     if (!box) return;
     const t = d3.zoomTransform(svg.node());
     const { w, h } = size();
     const [x, y] = t.apply([box.x, box.y]);
-    const mx = Math.min(w / 4, (box.w * t.k) / 2 + 16);
-    const my = Math.min(h / 4, (box.h * t.k) / 2 + 16);
+    const mx = Math.min(w / 4, (box.w * t.k) / 2 + 8);
+    const my = Math.min(h / 4, (box.h * t.k) / 2 + 8);
     if (x > mx && x < w - mx && y > my && y < h - my) return;
-    apply(d3.zoomIdentity.translate(w / 2 - box.x * t.k, h / 2 - box.y * t.k).scale(t.k), animate);
+    const fx = dir > 0 ? 0.2 : dir < 0 ? 0.8 : 0.5;
+    apply(d3.zoomIdentity.translate(w * fx - box.x * t.k, h / 2 - box.y * t.k).scale(t.k), animate);
   }
 
   return {
