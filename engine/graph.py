@@ -68,15 +68,30 @@ class Graph:
         """Add an op node and compute its value now, so a shape or value error
         is reported at the place in the source that caused it."""
         values, needs = self.values, self.needs_grad
-        xs = [values[i] for i in inputs]
-        out = None
-        if len(xs) == 2 and xs[0].__class__ is float and xs[1].__class__ is float:
-            try:  # noqa: SIM105 (two floats, the common case; suppress() costs more)
-                out = op.forward(xs[0], xs[1])
-            except (ArithmeticError, ValueError):
-                pass
-            if out.__class__ is float and not op.nondiff:
-                return self._add_op(op, inputs, out, span, needs[inputs[0]] or needs[inputs[1]])
+        if len(inputs) == 2:
+            a, b = values[inputs[0]], values[inputs[1]]
+            if a.__class__ is float and b.__class__ is float:
+                out = None
+                try:  # noqa: SIM105 (two floats, the common case; suppress() costs more)
+                    out = op.forward(a, b)
+                except (ArithmeticError, ValueError):
+                    pass
+                if out.__class__ is float:
+                    return self._add_op(op, inputs, out, span, needs[inputs[0]] or needs[inputs[1]])
+            xs = [a, b]
+        elif len(inputs) == 1:
+            a = values[inputs[0]]
+            if a.__class__ is float:
+                out = None
+                try:  # noqa: SIM105 (one float)
+                    out = op.forward(a)
+                except (ArithmeticError, ValueError):
+                    pass
+                if out.__class__ is float:
+                    return self._add_op(op, inputs, out, span, needs[inputs[0]])
+            xs = [a]
+        else:
+            xs = [values[i] for i in inputs]
         if op.broadcasts or op.name == "matmul":
             self._check_shapes(op, xs)
         out = call(op.forward, xs)

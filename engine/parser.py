@@ -27,6 +27,7 @@ import keyword
 
 from .codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
 from .errors import LimitError, ParseError
+from .limits import Limits
 from .ops import BINARY, FUNCTIONS, OPS
 from .tensors import TensorReader
 from .tokens import BAD, END, EOF, NAME, NUM, OP, Tokens
@@ -42,20 +43,22 @@ _BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the lan
              ">": "comparisons are not part of the language"}
 
 
-def parse(text: str, max_depth: int, max_elements: int) -> list[tuple]:
+def parse(text: str, limits: Limits) -> list[tuple]:
     """The plan of `text`. Errors carry `.offset` into `text`, no line yet."""
-    return Parser(text, max_depth, max_elements).program()
+    return Parser(text, limits).program()
 
 
 class Parser(TensorReader):
-    def __init__(self, text: str, max_depth: int, max_elements: int):
+    def __init__(self, text: str, limits: Limits):
         self.text = text
         tok = Tokens(text)
         self.kinds, self.texts, self.starts = tok.kinds, tok.texts, tok.starts
         self.p = 0
         self.depth = 0
-        self.max_depth = max_depth
-        self.max_elements = max_elements
+        self.max_depth = limits.max_depth
+        self.max_elements = limits.max_tensor_elements
+        self.max_nodes = limits.max_nodes
+        self.made = 0  # nodes the plan will make: a huge sum fails here, not after parsing
         self.plan: list[tuple] = []
 
     # ---- errors ------------------------------------------------------------------
@@ -68,6 +71,13 @@ class Parser(TensorReader):
         self.depth += 1
         if self.depth > self.max_depth:
             raise self.error(LimitError, f"nesting deeper than {self.max_depth} levels", offset)
+
+    def emit(self, ins: tuple, at: int) -> None:
+        """Append an instruction that makes a node (APPLY or CONST)."""
+        self.made += 1
+        if self.made > self.max_nodes:
+            raise self.error(LimitError, f"the program makes more than {self.max_nodes} nodes", at)
+        self.plan.append(ins)
 
     def is_op(self, text: str) -> bool:
         return self.kinds[self.p] == OP and self.texts[self.p] == text
@@ -139,7 +149,7 @@ class Parser(TensorReader):
             op = OPS[BINARY[texts[self.p]]]
             self.p += 1
             _, end = operand()
-            self.plan.append((APPLY, op, 2, start, end, at))
+            self.emit((APPLY, op, 2, start, end, at), at)
         return start, end
 
     def unary(self):
@@ -160,7 +170,7 @@ class Parser(TensorReader):
                 _, value, label, _, e = plan[-1]
                 plan[-1] = (CONST, -value, "-" + label, at, e)
             else:
-                plan.append((APPLY, _NEG, 1, at, end, at))
+                self.emit((APPLY, _NEG, 1, at, end, at), at)
         return (signs[0][1] if signs else start), end
 
     def power(self):
@@ -175,7 +185,7 @@ class Parser(TensorReader):
             self.enter(at)
             _, end = self.unary()
             self.depth -= 1
-            self.plan.append((APPLY, OPS["pow"], 2, start, end, at))
+            self.emit((APPLY, OPS["pow"], 2, start, end, at), at)
         return start, end
 
     def atom(self):
@@ -184,7 +194,7 @@ class Parser(TensorReader):
         if kind == NUM:
             self.p += 1
             end = start + len(text)
-            self.plan.append((CONST, float(text), text, start, end))
+            self.emit((CONST, float(text), text, start, end), start)
             return start, end
         if kind == NAME:
             if self.kinds[p + 1] == OP and self.texts[p + 1] == "(":
@@ -229,5 +239,5 @@ class Parser(TensorReader):
             plural = "argument" if op.arity == 1 else "arguments"
             raise self.error(ParseError, f"{name}() takes {op.arity} {plural}, got {count}",
                              start)
-        self.plan.append((APPLY, op, count, start, end, start))
+        self.emit((APPLY, op, count, start, end, start), start)
         return start, end

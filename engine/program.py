@@ -52,7 +52,7 @@ class Program:
             plan = plans.get(chunk)
             if plan is None:
                 try:
-                    plan = parse(chunk, limits.max_depth, limits.max_tensor_elements)
+                    plan = parse(chunk, limits)
                 except ProgramError as err:
                     raise self.placed(err, base + err.offset) from None
                 plans[chunk] = plan

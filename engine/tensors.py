@@ -27,7 +27,7 @@ class TensorReader:
         except ValueError:
             raise self.error(ShapeError, "the rows of this tensor have different lengths",
                              start) from None
-        self.plan.append((CONST, value, self.text[start:end], start, end))
+        self.emit((CONST, value, self.text[start:end], start, end), start)
         return start, end
 
     def rows(self) -> list:
