@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 
+from .accumulate import overwrite_replay
 from .check import gradient_check
+from .cost import cost_of
 from .errors import (
     LimitError,
     ParseError,
@@ -22,6 +24,7 @@ from .graph import Graph
 from .limits import DEFAULT_LIMITS, Limits
 from .ops import OPS
 from .program import Program
+from .symbolic import symbolic_check
 from .tensors import to_value
 from .trace import FORMAT, build
 
@@ -75,8 +78,11 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         graph = prog.graph
         grads, steps = graph.backward(output)
         trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
+        trace["cost"] = cost_of(graph, output)
+        trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         if check:
             trace["check"] = gradient_check(graph, output, prog.leaves, grads)
+            symbolic_check(graph, output, prog.leaves, trace["check"])
         return trace
     finally:
         if was_enabled:

@@ -66,11 +66,64 @@ class BackwardStep(BaseModel):
     edges: list[TraceEdge]
 
 
+class Derivative(BaseModel):
+    text: str = Field(description="sympy's derivative, e.g. 2*x*(b + w*x - y)")
+    latex: str = Field(description="the same as LaTeX, for KaTeX")
+
+
 class LeafCheck(BaseModel):
     numeric: Tensor | None
     rel_error: Scalar | None
     ok: bool | None
     note: str | None = None
+    derivative: Derivative | None = Field(
+        None, description="scalar leaves, with the `symbolic` extra (sympy) installed")
+    symbolic: Scalar | None = Field(None, description="the symbolic derivative at this point")
+
+
+class PassCost(BaseModel):
+    ops: int = Field(description="op nodes (forward) or edges (backward) computed")
+    flops: int
+    accumulations: int | None = Field(None, description="backward only: the += into a node "
+                                                        "that already had a contribution")
+
+
+class SavedForBackward(BaseModel):
+    values: int = Field(description="node values the derivatives read")
+    elements: int
+    bytes: int
+
+
+class Cost(BaseModel):
+    forward: PassCost
+    backward: PassCost
+    ratio: float | None = Field(description="backward FLOPs / forward FLOPs: backward = k × "
+                                            "forward; null when forward costs nothing")
+    saved: SavedForBackward
+
+
+class FanOut(BaseModel):
+    node: str
+    label: str | None
+    uses: int = Field(description="contributions the node receives in the backward pass")
+
+
+class Overwritten(BaseModel):
+    node: str
+    label: str | None
+    cause: Literal["fan-out", "upstream"] = Field(
+        description="fan-out: only its last contribution survived; upstream: it inherited a "
+                    "wrong gradient through the chain rule")
+    uses: int
+    overwritten: Tensor = Field(description="its gradient when the backward pass uses =")
+    error: Scalar = Field(description="largest |overwritten − true gradient|")
+
+
+class Overwrite(BaseModel):
+    fanout: list[FanOut]
+    wrong: list[Overwritten]
+    gradients: dict[str, Tensor] | None = Field(
+        description="each leaf's gradient under =; null when no node is used twice")
 
 
 class Trace(BaseModel):
@@ -80,6 +133,9 @@ class Trace(BaseModel):
     forward: list[str]
     backward: list[BackwardStep]
     gradients: dict[str, Tensor]
+    cost: Cost
+    overwrite: Overwrite = Field(description="the backward pass replayed with = instead of += "
+                                             "at nodes used more than once")
     check: dict[str, LeafCheck] | None = None
 
 
