@@ -3,7 +3,7 @@ import { d3 } from "../lib.js";
 
 const LOD_SCALE = 0.45; // below this zoom, text is hidden (too small to read, costly to paint)
 
-export function createZoom(svg, viewport) {
+export function createZoom(svg, viewport, onViewChange = () => {}) {
   let bounds = { width: 1, height: 1 };
   // Fitting never goes below a readable scale: the view pans to the active node
   // instead (a 2,000-node chain fitted whole is a hairline). The Fit button
@@ -13,7 +13,7 @@ export function createZoom(svg, viewport) {
   const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("zoom", (ev) => {
     viewport.attr("transform", ev.transform);
     svg.classed("lod-low", ev.transform.k < LOD_SCALE);
-  });
+  }).on("end", (ev) => onViewChange(visibleRect(ev.transform)));
   svg.call(zoom).on("dblclick.zoom", null);
 
   // The view's size, kept by a ResizeObserver: reading it never forces a layout.
@@ -37,6 +37,14 @@ export function createZoom(svg, viewport) {
     apply(t, animate);
   }
 
+  /** The part of the graph in view, in graph coordinates. */
+  function visibleRect(t = d3.zoomTransform(svg.node())) {
+    const { w, h } = size();
+    const [x0, y0] = t.invert([0, 0]);
+    const [x1, y1] = t.invert([w, h]);
+    return { x0, y0, x1, y1 };
+  }
+
   /** Pan (never zoom) when a node box leaves the view. The node lands on the
    * side it came from, so the next screenful of steps needs no pan: a pan
    * re-lays out every node, which is costly in a large graph. */
@@ -56,6 +64,7 @@ export function createZoom(svg, viewport) {
     setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.5; },
     fit,
     follow,
+    visibleRect,
     zoomBy(f, animate = true) { animate ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
   };
 }
