@@ -46,9 +46,7 @@ export function shapeText(shape) {
 function tensorSummary(v) {
   const xs = flatten(v).map(toNumber);
   if (xs.length <= 3) return `[${xs.map(num).join(", ")}]`;
-  const finite = xs.filter(Number.isFinite);
-  const mean = finite.reduce((s, x) => s + x, 0) / Math.max(1, finite.length);
-  return `[${num(xs[0])}, ${num(xs[1])}, …] mean ${num(mean)}`;
+  return `[${num(xs[0])}, ${num(xs[1])}, … ${xs.length} values]`;
 }
 
 /** The exact value as a data attribute: what a test can parse back. */

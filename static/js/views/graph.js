@@ -106,7 +106,7 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
       const node = c.model.byId.get(id);
       if (!node || !isTensor(node) || c.compact) continue;
       c.els.get(id).attr("aria-expanded", "true");
-      drawExpanded(overlay, node, shownAt(c.model, node, step), c.layout.pos.get(id), () => onToggleExpand?.(id));
+      drawExpanded(overlay, node, shownAt(c.model, node, step), c.layout.pos.get(id), () => onToggleExpand?.(id), c.layout.height);
     }
   }
 

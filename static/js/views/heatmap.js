@@ -11,10 +11,17 @@ export function asMatrix(v) {
 }
 
 /** Draw up to maxCells per side into g; returns {width, height}. */
-export function drawHeatmap(g, v, kind, { cell = 0, maxSide = 8, box = [56, 44], label = true } = {}) {
+export function drawHeatmap(g, v, kind, { cell = 0, maxSide = 8, box = [56, 44], label = true, like = null } = {}) {
   g.selectAll("*").remove();
   const caption = kind === "grad" ? "∇" : "value";
   if (label) g.append("text").attr("class", "hm-label").attr("x", 0).attr("y", -2).text(caption);
+  if ((v === null || v === undefined) && like !== null && like !== undefined && cell) {
+    const m = asMatrix(like);
+    const w = Math.min(m[0].length, maxSide) * cell;
+    const h = Math.min(m.length, maxSide) * cell;
+    g.append("rect").attr("class", "hm-empty").attr("y", 2).attr("width", w).attr("height", h).attr("rx", 3);
+    return { width: w, height: h + 2 };
+  }
   if (v === null || v === undefined) {
     g.append("rect").attr("class", "hm-empty").attr("y", 2).attr("width", box[0]).attr("height", box[1] - 8).attr("rx", 3);
     return { width: box[0], height: box[1] };
@@ -39,7 +46,7 @@ export function drawHeatmap(g, v, kind, { cell = 0, maxSide = 8, box = [56, 44],
 }
 
 /** The enlarged view of a tensor node, drawn in the overlay layer. */
-export function drawExpanded(layer, node, shown, box, onClose) {
+export function drawExpanded(layer, node, shown, box, onClose, bottom = Infinity) {
   const g = layer.append("g").attr("class", "expanded").attr("data-for", node.id);
   const pad = 12;
   const panel = g.append("rect").attr("class", "expanded-bg").attr("rx", 10);
@@ -47,7 +54,7 @@ export function drawExpanded(layer, node, shown, box, onClose) {
   const hv = g.append("g").attr("transform", `translate(${pad},44)`);
   const a = drawHeatmap(hv, shown.value ?? null, "value", { cell: 16, maxSide: 24, box: [160, 160] });
   const hg = g.append("g").attr("transform", `translate(${pad * 2 + Math.max(a.width, 60)},44)`);
-  const b = drawHeatmap(hg, shown.grad ?? null, "grad", { cell: 16, maxSide: 24, box: [160, 160] });
+  const b = drawHeatmap(hg, shown.grad ?? null, "grad", { cell: 16, maxSide: 24, box: [160, 160], like: node.value });
   const width = pad * 3 + Math.max(a.width, 60) + Math.max(b.width, 60);
   const height = 44 + Math.max(a.height, b.height) + pad + 4;
   panel.attr("width", width).attr("height", height);
@@ -55,6 +62,8 @@ export function drawExpanded(layer, node, shown, box, onClose) {
   close.append("circle").attr("r", 9);
   close.append("text").attr("y", 4).text("×");
   close.on("click", (ev) => { ev.stopPropagation(); onClose(); });
-  g.attr("transform", `translate(${box.x - width / 2},${box.y + box.h / 2 + 8})`);
+  // Below the node, or above it when the node sits in the lower part of the graph.
+  const below = box.y < bottom / 2;
+  g.attr("transform", `translate(${box.x - width / 2},${below ? box.y + box.h / 2 + 8 : box.y - box.h / 2 - 8 - height})`);
   return g;
 }

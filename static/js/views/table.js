@@ -25,7 +25,7 @@ export function renderTable(table, trace, check, checking) {
   tr.attr("data-leaf", (r) => r.name).attr("data-grad", (r) => raw(r.grad));
   tr.select("th").text((r) => r.name);
   tr.select(".val").text((r) => (r.node ? (r.node.shape?.length ? shapeText(r.node.shape) : num(r.node.value)) : ""));
-  tr.select(".pill").text((r) => (Array.isArray(r.grad) ? `max |∇| ${num(Math.abs(dominant(r.grad)))}` : num(r.grad)))
+  tr.select(".pill").text((r) => (Array.isArray(r.grad) ? `|∇| ≤ ${num(Math.abs(dominant(r.grad)))}` : num(r.grad)))
     .attr("title", (r) => (Array.isArray(r.grad) ? num(r.grad) : null))
     .style("background", (r) => gradColor(dominant(r.grad)))
     .style("color", (r) => inkOn(dominant(r.grad)));
