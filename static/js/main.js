@@ -139,6 +139,10 @@ async function loadExamples() {
       opt.textContent = ex.title;
       opt.exampleData = ex;
       examplesSelect.append(opt);
+      if (ex.program.trim() === textarea.value.trim()) {
+        opt.selected = true;
+        $("#example-description").textContent = ex.description;
+      }
     }
   } catch {
     $("#example-description").textContent = "The examples could not be loaded.";
