@@ -10,6 +10,7 @@ import { createZoom } from "./zoom.js";
 import { createEdges } from "./edges.js";
 
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
+const NARROW = 560; // a view narrower than this (a phone) lays the graph out top to bottom
 
 export function createGraphView(svgEl, { onToggleExpand } = {}) {
   const svg = d3.select(svgEl);
@@ -32,7 +33,8 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
   function build(model) {
     const compact = model.nodes.length > LARGE;
     svg.classed("compact", compact).classed("no-anim", compact);
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact));
+    const narrow = svg.node().getBoundingClientRect().width < NARROW;
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact), narrow);
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     zoom.fit(false);
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();

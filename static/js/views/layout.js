@@ -8,14 +8,17 @@ export const DAGRE_MAX = 150;
 const GAP_X = 56;
 const GAP_Y = 18;
 
-export function layoutGraph(model, sizeOf) {
+/** `vertical`: inputs on top, output at the bottom, for a phone's narrow view
+ * (a left-to-right graph fitted into 350 px is too small to read). */
+export function layoutGraph(model, sizeOf, vertical = false) {
   const n = model.nodes.length;
-  return n <= DAGRE_MAX && dagre ? dagreLayout(model, sizeOf) : fastLayout(model, sizeOf);
+  return n <= DAGRE_MAX && dagre ? dagreLayout(model, sizeOf, vertical) : fastLayout(model, sizeOf);
 }
 
-function dagreLayout(model, sizeOf) {
+function dagreLayout(model, sizeOf, vertical) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: "LR", nodesep: GAP_Y, ranksep: GAP_X, edgesep: 8, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y,
+    ranksep: vertical ? GAP_Y * 2 : GAP_X, edgesep: 8, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of model.nodes) g.setNode(node.id, { ...sizeOf(node) });
   for (const e of model.edges) g.setEdge(e.source, e.target, {}, e.id);
