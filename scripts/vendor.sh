@@ -29,3 +29,15 @@ fetch() {  # fetch NPM_NAME VERSION DEST_DIR FILE_IN_DIST
 fetch d3 "$D3_VERSION" "$vendor/d3" d3.min.js
 fetch @dagrejs/dagre "$DAGRE_VERSION" "$vendor/dagre" dagre.min.js
 echo "vendored d3 $D3_VERSION and @dagrejs/dagre $DAGRE_VERSION into $vendor"
+
+# KaTeX renders the symbolic derivative on /compare: script, stylesheet and its fonts.
+KATEX_VERSION="${KATEX_VERSION:-0.19.1}"
+(cd "$tmp" && npm pack --silent "katex@$KATEX_VERSION" >/dev/null)
+mkdir -p "$tmp/k" "$vendor/katex/fonts"
+tar xzf "$tmp/katex-$KATEX_VERSION.tgz" -C "$tmp/k"
+cp "$tmp/k/package/dist/katex.min.js" "$tmp/k/package/dist/katex.min.css" "$vendor/katex/"
+cp "$tmp/k/package/dist/fonts/"* "$vendor/katex/fonts/"
+cp "$tmp/k/package/LICENSE" "$vendor/katex/LICENSE"
+printf 'katex %s\n' "$KATEX_VERSION" > "$vendor/katex/VERSION"
+(cd "$vendor/katex" && sha256sum katex.min.js katex.min.css >> VERSION)
+echo "vendored katex $KATEX_VERSION into $vendor/katex"

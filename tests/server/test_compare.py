@@ -107,4 +107,4 @@ def test_a_slow_comparison_stops_at_the_request_time():
 def test_the_page_is_served(client):
     r = client.get("/compare")
     assert r.status_code == 200
-    assert "compare.js" in r.text
+    assert "js/compare/main.js" in r.text and "vendor/katex/katex.min.js" in r.text

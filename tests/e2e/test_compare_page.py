@@ -1,0 +1,97 @@
+"""The /compare page in Chromium: every method's trajectory on the contour, the
+charts, the costs, the trust panel with KaTeX, the = replay, and bad input shown
+as positioned text. Any JS error, console error or failed request fails a test."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+METHODS = ["gd", "momentum", "adam", "newton", "es"]
+PWN = "window.__pwned=1"
+
+
+def wait_finished(page: Page, steps: int) -> None:
+    expect(page.locator("#costs tbody tr")).to_have_count(len(METHODS))
+    expect(page.locator("#cmp-step-counter")).to_have_text(f"{steps} / {steps}", timeout=15_000)
+
+
+def test_rosenbrock_runs_every_method_and_animates_to_the_end(page: Page, api, artifacts):
+    page.goto("/compare?landscape=rosenbrock")
+    expect(page.locator("#landscape")).to_have_value("rosenbrock")
+    wait_finished(page, 200)
+    expect(page.locator("#contour g.surface path").first).to_be_attached()
+    assert page.locator("#contour g.surface path").count() > 5
+    for m in METHODS:
+        trail = page.locator(f'#contour g.run[data-method="{m}"] path.trail')
+        expect(trail).to_have_count(1)
+        assert len(trail.get_attribute("d") or "") > 10, f"{m} draws a path"
+        expect(page.locator(f'#loss-steps path[data-method="{m}"]')).to_have_count(1)
+        expect(page.locator(f'#loss-evals path[data-method="{m}"]')).to_have_count(1)
+    # Newton's row: converged in a few exact Hessians, no gradient or loss evaluations
+    newton = page.locator('#costs tr[data-method="newton"] td')
+    cells = newton.all_inner_texts()
+    assert cells[-1].strip() == "converged" and cells[3].strip() == "0" and int(cells[5]) >= 1
+    expect(page.locator("#newton-why")).to_contain_text("−A⁻¹b")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(artifacts / "compare-rosenbrock-1280.png"), full_page=True)
+
+
+def test_regression_newton_in_one_step_and_the_symbolic_check(page: Page, api, artifacts):
+    page.goto("/compare")
+    expect(page.locator("#landscape")).to_have_value("regression")
+    wait_finished(page, 60)
+    newton = page.locator('#costs tr[data-method="newton"] td').all_inner_texts()
+    assert newton[1].strip() == "1"  # one step on a quadratic
+    expect(page.locator("#newton-why")).to_contain_text("took 1 step")
+    program = page.locator("#cmp-program").input_value()
+    trace = api.post("/api/v1/graphs", json={"program": program, "check": True}).json()
+    for leaf in ("w", "b"):
+        row = page.locator(f'#symbolic tr[data-leaf="{leaf}"]')
+        expect(row).to_have_count(1)
+        expect(row.locator(".katex")).to_have_count(1)  # the derivative rendered by KaTeX
+        assert trace["check"][leaf]["symbolic"] == pytest.approx(trace["gradients"][leaf])
+    ratio = trace["cost"]["ratio"]
+    expect(page.locator("#cost-ratio")).to_contain_text(f"backward = {ratio:.2f} × forward")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "compare-regression-390.png"), full_page=True)
+
+
+def test_the_overwrite_toggle_shows_the_fanout_leaf(page: Page, api):
+    page.goto("/compare?landscape=saddle")
+    wait_finished(page, 80)
+    program = page.locator("#cmp-program").input_value()
+    trace = api.post("/api/v1/graphs", json={"program": program}).json()
+    expect(page.locator("#overwrite")).to_be_hidden()
+    page.locator("#overwrite-toggle").check()
+    expect(page.locator("#overwrite")).to_be_visible()
+    wrong = [w["node"] for w in trace["overwrite"]["wrong"]]
+    assert wrong, "y is used twice in the saddle"
+    expect(page.locator("#overwrite-table tbody tr")).to_have_count(len(wrong))
+    for node in wrong:
+        expect(page.locator(f'#overwrite-table tr[data-node="{node}"]')).to_have_count(1)
+
+
+def test_a_bad_program_is_a_positioned_error_as_text(page: Page, api, page_problems):
+    page_problems.allow(r"http 400: POST .*/api/v1/(compare|graphs)")
+    page_problems.allow(r"status of 400")
+    page.goto("/compare?landscape=ill_conditioned")
+    wait_finished(page, 100)
+    program = "x = 1.0\ny = (2.0\nloss = x*y"
+    err = api.post("/api/v1/compare", json={"program": program, "params": ["x", "y"]}).json()
+    page.locator("#cmp-program").fill(program)
+    page.locator("#compare-form button[type=submit]").click()
+    box = page.locator("#error[role=alert]")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text(f"Line {err['error']['line']}, column {err['error']['col']}")
+    # A parameter name full of HTML comes back in the message, as text
+    page.locator("#cmp-program").fill("x = 1.0\ny = 2.0\nloss = x*y")
+    page.locator("#param-y").fill(f"<img src=x onerror={PWN}>")
+    page_problems.allow(r"http 422: POST .*/api/v1/compare")
+    page_problems.allow(r"status of 422")
+    page.locator("#compare-form button[type=submit]").click()
+    expect(box).to_contain_text(re.compile(r"params"))
+    assert page.evaluate("window.__pwned") is None
+    expect(page.locator("#error img")).to_have_count(0)
