@@ -40,3 +40,11 @@ def test_curl_example_body_is_answered(live_server):
     r = httpx.post(url + "/api/v1/graphs", json=body)
     assert r.status_code == 200 and r.json()["gradients"] == {"x": 6.0}
     assert r.json()["check"]["x"]["ok"] is True
+
+
+def test_training_example_converges(live_server):
+    url, _ = live_server
+    body = json.loads(block("json", '"params"'))
+    r = httpx.post(url + "/api/v1/train", json=body, timeout=60)
+    assert r.status_code == 200
+    assert r.json()["stopped"] == "converged" and len(r.json()["history"]) - 1 == 56
