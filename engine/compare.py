@@ -61,7 +61,7 @@ class CompareConfig:
         if not 2 <= self.grid <= 200:
             raise ProgramValueError("grid must be between 2 and 200 points per axis")
         for lo, hi in self.bounds or ():
-            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and math.isfinite(hi - lo)):
                 raise ProgramValueError("bounds must be finite [low, high] pairs with low < high")
 
     def step_size(self, method: str) -> float:
@@ -170,6 +170,8 @@ def _run(name: str, method, objective: Objective, x: np.ndarray, params: list[st
             x = method.update(objective, x)
     except OutOfTime:
         stopped = "time_limit"
+    except (ArithmeticError, np.linalg.LinAlgError):  # an overflow the IEEE paths missed
+        stopped = "diverged"
     cost = {**objective.cost(), "seconds": time.perf_counter() - began}
     return {"history": history, "cost": cost, "stopped": stopped}
 

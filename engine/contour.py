@@ -10,6 +10,7 @@ import numpy as np
 from .trace import jsonable
 
 PAD = 0.15  # of the span, on each side, so no trajectory ends on the frame
+BIG = 1e300
 
 
 def box(start: np.ndarray, runs: dict) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -26,6 +27,8 @@ def box(start: np.ndarray, runs: dict) -> tuple[tuple[float, float], tuple[float
     span = np.maximum(hi - lo, np.maximum(1.0, np.abs(start)) * 0.5)  # never a flat box
     mid = (lo + hi) / 2
     half = span * (0.5 + PAD)
+    if not (np.all(np.isfinite(mid - half)) and np.all(np.isfinite(mid + half))):
+        mid, half = start, np.maximum(1.0, np.abs(start)) * 0.5  # past float range: the start
     return ((float(mid[0] - half[0]), float(mid[0] + half[0])),
             (float(mid[1] - half[1]), float(mid[1] + half[1])))
 
@@ -34,8 +37,9 @@ def contour(objective, params: list[str], start: np.ndarray, runs: dict, n: int,
             bounds=None) -> dict:
     """{x, y, xs, ys, loss}: loss[r][c] is the loss at (xs[c], ys[r])."""
     (x0, x1), (y0, y1) = bounds if bounds is not None else box(start, runs)
-    xs = np.linspace(x0, x1, n)
-    ys = np.linspace(y0, y1, n)
+    # Kept inside float range so the grid's coordinates are numbers (strict JSON).
+    xs = np.linspace(*np.clip([x0, x1], -BIG, BIG), n)
+    ys = np.linspace(*np.clip([y0, y1], -BIG, BIG), n)
     loss = np.empty((n, n))
     for r, y in enumerate(ys):
         for c, x in enumerate(xs):

@@ -108,3 +108,17 @@ def test_the_page_is_served(client):
     r = client.get("/compare")
     assert r.status_code == 200
     assert "js/compare/main.js" in r.text and "vendor/katex/katex.min.js" in r.text
+
+
+@pytest.mark.parametrize("program", [
+    "x = 0.0\ny = 2.0\nloss = log(x)*y",  # a pole at the start: 1/x² in the Hessian
+    "x = 1e-300\ny = 2.0\nloss = 1/x + sqrt(x) + x**-3 + log(x)*y",
+    "x = 1e200\ny = 1e200\nloss = x*y*x + tanh(y)",
+    "x = 1e307\ny = 1e307\nloss = x + y",
+    "x = 1.0\ny = 2.0\nz = 3.0\nloss = z*z",  # the loss ignores both parameters
+])
+def test_numbers_at_the_edge_are_results_not_500s(client, program):
+    r = post(client, program=program, max_steps=20, grid=6, lr={"gd": 1e300})
+    assert r.status_code == 200, r.text
+    body = CompareResponse.model_validate(r.json())
+    assert all(isinstance(v, float) for v in body.contour.xs + body.contour.ys)
