@@ -88,7 +88,8 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
         out_edges = []
         for j, local, c, after, k in edges:
             formula = op.formula[k](names, xs)
-            if c.__class__ is float and c - c == 0.0 and after - after == 0.0:  # the common case
+            if (c.__class__ is float and local.__class__ is float  # scalars: the common case
+                    and c - c == 0.0 and after - after == 0.0 and local - local == 0.0):
                 out_edges.append({"to": ids[j], "local": local, "local_formula": formula,
                                   "contribution": c, "grad_after": after})
                 continue

@@ -3,6 +3,8 @@ scalar and tensor, broadcasting included. One line per case."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -86,6 +88,7 @@ CASES = [
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_op(op, program, values, reference):
     trace = check_grad(program, **values)
+    json.dumps(trace, allow_nan=False)  # JSON-ready: no numpy values, no NaN tokens
     out = next(n for n in trace["nodes"] if n["id"] == trace["output"])
     assert op in {n["op"] for n in trace["nodes"]}
     args = [np.array(values[k]) if isinstance(values[k], list) else values[k] for k in values]
