@@ -21,6 +21,7 @@ export async function streamTrain(body, onLine) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
+  let last = null; // "done" or "error": told only once the response has ended
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -29,9 +30,13 @@ export async function streamTrain(body, onLine) {
     while ((cut = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, cut).trim();
       buffer = buffer.slice(cut + 1);
-      if (line) onLine(JSON.parse(line));
+      if (!line) continue;
+      const obj = JSON.parse(line);
+      if (obj.type === "done" || obj.type === "error") last = obj;
+      else onLine(obj);
     }
   }
+  if (last) onLine(last);
 }
 
 /** The whole run in one answer, replayed as the lines a stream would give. */
