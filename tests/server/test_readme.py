@@ -44,7 +44,16 @@ def test_curl_example_body_is_answered(live_server):
 
 def test_training_example_converges(live_server):
     url, _ = live_server
-    body = json.loads(block("json", '"params"'))
+    body = json.loads(block("json", '"optimizer"'))
     r = httpx.post(url + "/api/v1/train", json=body, timeout=60)
     assert r.status_code == 200
     assert r.json()["stopped"] == "converged" and len(r.json()["history"]) - 1 == 56
+
+
+def test_compare_example_has_newton_in_one_step(live_server):
+    url, _ = live_server
+    body = json.loads(block("json", '"methods"'))
+    runs = httpx.post(url + "/api/v1/compare", json=body, timeout=60).json()["runs"]
+    assert set(runs) == set(body["methods"])
+    newton, gd = runs["newton"]["history"], runs["gd"]["history"]
+    assert len(newton) == 2 and newton[-1]["loss"] <= gd[-1]["loss"]
