@@ -6,6 +6,9 @@ ns per node and the ratios the targets are stated in:
     trace_program (text -> trace dict)  <= 2.0 x micrograd build+backward
     forward + backward on a built graph <= 0.6 x micrograd build+backward
 
+It also times building the trace's dicts alone from finished numbers, the
+floor under any pure-Python producer of the trace format.
+
 Run: python benchmarks/engine_scalar.py [--nodes 10000] [--repeats 7]
 """
 
@@ -53,7 +56,23 @@ def chainrule_runs(statements: int):
         graph.backward(output, record=False)
 
     grads, _ = graph.backward(output, record=False)
-    return pipeline, forward_backward, grads[parser.leaves["w"]]
+    trace = trace_program(program, limits=limits)
+
+    def dict_floor():
+        """Only the trace's dicts and lists, built from finished numbers: what
+        any pure-Python producer of this format pays before computing anything."""
+        nodes = [{"id": n["id"], "op": n["op"], "label": n["label"], "kind": n["kind"],
+                  "text": n["text"], "inputs": list(n["inputs"]), "shape": [],
+                  "value": n["value"], "grad": n["grad"],
+                  "span": {"line": 1, "col": 1, "end_line": 1, "end_col": 2}, "warnings": []}
+                 for n in trace["nodes"]]
+        steps = [{"node": s["node"], "grad": s["grad"], "edges": [
+            {"to": e["to"], "local": e["local"], "local_formula": e["local_formula"],
+             "contribution": e["contribution"], "grad_after": e["grad_after"]}
+            for e in s["edges"]]} for s in trace["backward"]]
+        return nodes, steps
+
+    return pipeline, forward_backward, dict_floor, grads[parser.leaves["w"]]
 
 
 def micrograd_run(statements: int):
@@ -99,9 +118,10 @@ def main() -> None:
     args = ap.parse_args()
     statements = args.nodes // 3
     nodes = 3 * statements
-    pipeline, fwd_bwd, grad_w = chainrule_runs(statements)
+    pipeline, fwd_bwd, floor, grad_w = chainrule_runs(statements)
     rows = {"chainrule trace_program": timed(pipeline, args.repeats),
-            "chainrule forward+backward": timed(fwd_bwd, args.repeats)}
+            "chainrule forward+backward": timed(fwd_bwd, args.repeats),
+            "trace dicts alone (floor)": timed(floor, args.repeats)}
     for name, make in (("micrograd build+backward", micrograd_run),
                        ("torch 0-d build+backward", torch_run)):
         run = make(statements)
@@ -120,6 +140,8 @@ def main() -> None:
               "  (target <= 2.0)")
         print(f"  ratio forward+backward / micrograd   "
               f"{rows['chainrule forward+backward'] / mg:5.2f}  (target <= 0.6)")
+        print(f"  ratio trace dicts alone / micrograd  "
+              f"{rows['trace dicts alone (floor)'] / mg:5.2f}  (no computation at all)")
 
 
 if __name__ == "__main__":

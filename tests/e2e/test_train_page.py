@@ -18,7 +18,11 @@ def fill(page: Page, **fields: str) -> None:
         page.locator(f"#train-form [name={name}]").fill(value)
 
 
-def test_trains_an_example_to_convergence(page: Page, examples, artifacts):
+def test_trains_an_example_to_convergence(page: Page, examples, artifacts, page_problems):
+    # Chromium now and then reports a streamed fetch whose body was read to the
+    # end as ERR_ABORTED (the reader lets go before the loader says complete);
+    # the run's every line arrived, which the assertions below check.
+    page_problems.allow(r"requestfailed: .*/api/v1/train net::ERR_ABORTED")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/train")
     page.select_option("#source", "regression")
