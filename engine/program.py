@@ -2,10 +2,13 @@
 statement text once, run the plans against the graph.
 
 Big programs are usually generated, and repeat the same lines
-(`h = relu(h*w + b)` a thousand times): the parse of a line is kept for the
-run, so each distinct line is tokenized and parsed once."""
+(`h = relu(h*w + b)` a thousand times), and scripts send one program again
+and again with new values: the plans of short lines are kept, so each
+distinct line is tokenized and parsed once."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from .codes import APPLY, BIND, CONST, LEAF, NAME_REF
 from .errors import ParseError, ProgramError, UndefinedNameError
@@ -35,6 +38,23 @@ def statements(text: str) -> list[tuple[int, str]]:
     return runs
 
 
+def plan_of(chunk: str, limits: Limits) -> tuple[tuple, ...]:
+    """The parsed plan of a run of statements. Short runs are kept across
+    calls: a script evaluating one program at many points, or a generated
+    program repeating a line, parses each distinct line once."""
+    if len(chunk) <= CACHED_CHARS:
+        return _cached_plan(chunk, limits)
+    return tuple(parse(chunk, limits))
+
+
+CACHED_CHARS = 400  # longer runs are rare and their plans large: not kept
+
+
+@lru_cache(maxsize=4096)
+def _cached_plan(chunk: str, limits: Limits) -> tuple[tuple, ...]:
+    return tuple(parse(chunk, limits))  # a tuple: plans are shared, never changed
+
+
 class Program:
     """A parsed and evaluated program: the graph, its names and leaves."""
 
@@ -47,15 +67,11 @@ class Program:
         self.output = -1
         self.output_start = 0
         self.line_starts = line_starts(text)
-        plans: dict[str, list[tuple]] = {}
         for base, chunk in statements(text):
-            plan = plans.get(chunk)
-            if plan is None:
-                try:
-                    plan = parse(chunk, limits)
-                except ProgramError as err:
-                    raise self.placed(err, base + err.offset) from None
-                plans[chunk] = plan
+            try:
+                plan = plan_of(chunk, limits)
+            except ProgramError as err:
+                raise self.placed(err, base + err.offset) from None
             if plan:
                 self.run(plan, base)
         if self.output < 0:
@@ -70,7 +86,7 @@ class Program:
             err.line, err.col = self.at(offset)
         return err
 
-    def run(self, plan: list[tuple], base: int) -> None:
+    def run(self, plan: tuple[tuple, ...], base: int) -> None:
         apply, names = self.graph.apply, self.names
         stack: list[int] = []
         push, pop = stack.append, stack.pop
