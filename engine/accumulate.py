@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .graph import LEAF, Graph, _edge
+from .backward import edge
+from .graph import LEAF, Graph
 from .numeric import fit, shape_of
 from .trace import jsonable
 
@@ -65,4 +66,4 @@ def _again(op, k: int, args: tuple, g, local, shape):
     if local is not None and op.vjp is None:
         with np.errstate(all="ignore"):
             return fit(g * local, shape)
-    return _edge(op, k, args, g)[1]
+    return edge(op, k, args, g)[1]

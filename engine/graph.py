@@ -8,15 +8,15 @@ objects or closures means no reference cycles for the cyclic GC to chase.
 
 from __future__ import annotations
 
-import numpy as np
-
+from .backward import backward
+from .codes import CONST_KIND, LEAF_KIND, OP_KIND
 from .errors import LimitError
 from .limits import Limits
-from .numeric import Value, call, count, fit, is_finite, shape_of
+from .numeric import Value, call, count, is_finite, shape_of
 from .ops import Op
 from .rules import broadcast_shape, matmul_shape
 
-LEAF, CONST, OP = "leaf", "const", "op"
+LEAF, CONST, OP = LEAF_KIND, CONST_KIND, OP_KIND
 
 
 class Graph:
@@ -161,70 +161,9 @@ class Graph:
 
     # ---- backward pass ---------------------------------------------------------
     def backward(self, output: int, record: bool = True):
-        """Reverse-mode sweep from `output`. Returns the gradient of every node
-        (None where it needs none) and, if `record`, the steps: for each op
-        node, in reverse order, (node, upstream, [(input, local, contribution,
-        grad_after, position)])."""
-        values, kinds, ops, inputs, needs = (
-            self.values, self.kinds, self.ops, self.inputs, self.needs_grad)
-        grads: list[Value | None] = [None] * len(values)
-        grads[output] = 1.0
-        steps = []
-        for i in range(output, -1, -1):
-            g = grads[i]
-            if g is None or kinds[i] is not OP:
-                continue
-            op = ops[i]
-            ins = inputs[i]
-            if len(ins) == 2:
-                args = (values[ins[0]], values[ins[1]], values[i])
-            else:
-                args = (*[values[j] for j in ins], values[i])
-            edges = [] if record else None
-            k = -1
-            for j in ins:
-                k += 1
-                if not needs[j] or k in op.nondiff:
-                    continue
-                c = None
-                if op.local is not None and g.__class__ is float and args[k].__class__ is float:
-                    try:  # scalars, the common case, inlined
-                        local = op.local[k](*args)
-                        if local.__class__ is float:
-                            c = g * local
-                    except (ArithmeticError, ValueError):
-                        pass
-                if c is None:
-                    local, c = _edge(op, k, args, g)
-                prev = grads[j]
-                if prev is None:
-                    grads[j] = c
-                elif prev.__class__ is float and c.__class__ is float:
-                    grads[j] = prev + c
-                else:
-                    with np.errstate(all="ignore"):
-                        grads[j] = prev + c
-                if record:
-                    edges.append((j, local, c, grads[j], k))
-            if record:
-                steps.append((i, g, edges))
-        for i, kind in enumerate(kinds):
-            if kind is LEAF and grads[i] is None:
-                grads[i] = fit(0.0, shape_of(values[i]))
-        return grads, steps
+        """Reverse-mode sweep from `output`: see engine/backward.py."""
+        return backward(self, output, record)
 
     def size_of(self, i: int) -> int:
         return count(self.values[i])
 
-
-def _edge(op: Op, k: int, args: tuple, g: Value) -> tuple[Value | None, Value]:
-    """One edge's local derivative and contribution, in general: tensors,
-    broadcasting, and IEEE answers where Python would raise."""
-    if op.vjp is not None:
-        return None, call(op.vjp[k], [*args, g])
-    local = call(op.local[k], args)
-    x = args[k]
-    if g.__class__ is float and local.__class__ is float and x.__class__ is float:
-        return local, g * local
-    with np.errstate(all="ignore"):
-        return local, fit(g * local, shape_of(x))

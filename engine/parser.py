@@ -26,29 +26,21 @@ from __future__ import annotations
 import keyword
 
 from .codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
+from .cursor import Cursor
 from .errors import LimitError, ParseError
 from .limits import Limits
 from .ops import BINARY, FUNCTIONS, OPS
 from .tensors import TensorReader
-from .tokens import BAD, END, EOF, NAME, NUM, OP, Tokens
+from .tokens import END, EOF, NAME, NUM, OP, Tokens
 
 _SUM, _PRODUCT, _POWER = ("+", "-"), ("*", "/", "@"), ("**", "^")
 _NEG = OPS["neg"]
-_BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the language",
-             "'": "strings are not part of the language",
-             '"': "strings are not part of the language",
-             ":": "slices, blocks and annotations are not part of the language",
-             "%": "'%' is not an operator here", "{": "dicts and sets are not part of the language",
-             "<": "comparisons are not part of the language",
-             ">": "comparisons are not part of the language"}
-
-
 def parse(text: str, limits: Limits) -> list[tuple]:
     """The plan of `text`. Errors carry `.offset` into `text`, no line yet."""
     return Parser(text, limits).program()
 
 
-class Parser(TensorReader):
+class Parser(Cursor, TensorReader):
     def __init__(self, text: str, limits: Limits):
         self.text = text
         tok = Tokens(text)
@@ -60,49 +52,6 @@ class Parser(TensorReader):
         self.max_nodes = limits.max_nodes
         self.made = 0  # nodes the plan will make: a huge sum fails here, not after parsing
         self.plan: list[tuple] = []
-
-    # ---- errors ------------------------------------------------------------------
-    def error(self, cls, message: str, offset: int | None = None):
-        err = cls(message)
-        err.offset = self.starts[self.p] if offset is None else offset
-        return err
-
-    def enter(self, offset: int) -> None:
-        self.depth += 1
-        if self.depth > self.max_depth:
-            raise self.error(LimitError, f"nesting deeper than {self.max_depth} levels", offset)
-
-    def emit(self, ins: tuple, at: int) -> None:
-        """Append an instruction that makes a node (APPLY or CONST)."""
-        self.made += 1
-        if self.made > self.max_nodes:
-            raise self.error(LimitError, f"the program makes more than {self.max_nodes} nodes", at)
-        self.plan.append(ins)
-
-    def is_op(self, text: str) -> bool:
-        return self.kinds[self.p] == OP and self.texts[self.p] == text
-
-    def expect(self, text: str, what: str) -> int:
-        if self.is_op(text):
-            self.p += 1
-            return self.starts[self.p - 1] + len(text)
-        raise self.unexpected(what)
-
-    def unexpected(self, wanted: str) -> ParseError:
-        kind, text = self.kinds[self.p], self.texts[self.p]
-        if kind == BAD:
-            return self.error(ParseError, _BAD_CHAR.get(text, f"unexpected character {text!r}"))
-        if kind in (EOF, END):
-            return self.error(ParseError, f"the statement ends early: expected {wanted}")
-        if kind == NAME and keyword.iskeyword(text):
-            return self.error(ParseError, f"'{text}' is a Python keyword, not part of the language")
-        if kind == OP and text in ")]":
-            return self.error(ParseError, f"unmatched {text!r}")
-        prev = self.kinds[self.p - 1] if self.p else None
-        if kind in (NAME, NUM) and prev in (NAME, NUM) and wanted.startswith("an operator"):
-            return self.error(ParseError, f"unexpected {text!r}: is an operator missing "
-                                          f"(write {self.texts[self.p - 1]}*{text})?")
-        return self.error(ParseError, f"unexpected {text!r}: expected {wanted}")
 
     # ---- statements -------------------------------------------------------------
     def program(self) -> list[tuple]:
