@@ -41,3 +41,14 @@ cp "$tmp/k/package/LICENSE" "$vendor/katex/LICENSE"
 printf 'katex %s\n' "$KATEX_VERSION" > "$vendor/katex/VERSION"
 (cd "$vendor/katex" && sha256sum katex.min.js katex.min.css >> VERSION)
 echo "vendored katex $KATEX_VERSION into $vendor/katex"
+
+# Swagger UI for /docs (FastAPI's own page loads it from a CDN).
+SWAGGER_VERSION="${SWAGGER_VERSION:-5.35.0}"
+(cd "$tmp" && npm pack --silent "swagger-ui-dist@$SWAGGER_VERSION" >/dev/null)
+mkdir -p "$tmp/s" "$vendor/swagger-ui"
+tar xzf "$tmp/swagger-ui-dist-$SWAGGER_VERSION.tgz" -C "$tmp/s"
+cp "$tmp/s/package/swagger-ui-bundle.js" "$tmp/s/package/swagger-ui.css" \
+   "$tmp/s/package/LICENSE" "$tmp/s/package/NOTICE" "$vendor/swagger-ui/"
+printf 'swagger-ui-dist %s\n' "$SWAGGER_VERSION" > "$vendor/swagger-ui/VERSION"
+(cd "$vendor/swagger-ui" && sha256sum swagger-ui-bundle.js swagger-ui.css >> VERSION)
+echo "vendored swagger-ui-dist $SWAGGER_VERSION into $vendor/swagger-ui"
