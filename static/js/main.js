@@ -10,6 +10,7 @@ import { renderLegend } from "./views/legend.js";
 import { renderError, offsetOf, tokenEnd } from "./views/error.js";
 import { wireExports } from "./actions.js";
 import { wireKeys, createPlayer } from "./player.js";
+import { wireTrust } from "./trust.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#program-form");
@@ -107,6 +108,8 @@ subscribe((s, patch) => {
   renderControls(document, s);
   document.body.classList.toggle("is-busy", Boolean(s.busy));
 });
+
+wireTrust();
 
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();
