@@ -22,7 +22,8 @@ async function call(path, init) {
   let res;
   try {
     res = await fetch(BASE + path, init);
-  } catch {
+  } catch (err) {
+    if (err.name === "AbortError") throw err; // the caller cancelled: not a failure to report
     throw new ApiError({ type: "network_error", message: "The server could not be reached." }, 0);
   }
   const body = await res.json().catch(() => null);
@@ -43,13 +44,18 @@ export function requestBody(program, values, check) {
   return body;
 }
 
-export function postGraph(body, signal) {
-  return call("/graphs", {
+/** POST a JSON body to an API path; errors come back in the API's error shape. */
+export function postJson(path, body, signal) {
+  return call(path, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(body),
     signal,
   });
+}
+
+export function postGraph(body, signal) {
+  return postJson("/graphs", body, signal);
 }
 
 function endpoint() {
