@@ -27,7 +27,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.examples import example  # noqa: E402
+from chainrule.language.examples import example  # noqa: E402
+
 from tests.server.live import running_server  # noqa: E402
 
 BIG = "w = 0.9\nb = 0.05\nh = 1.0\n" + "h = relu(h*w + b)\n" * 333  # 1,002 nodes

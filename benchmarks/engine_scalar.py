@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Limits, compile_program, trace_program  # noqa: E402
+from chainrule import Limits, compile_program, trace_program  # noqa: E402
+from chainrule.autodiff.backward import backward  # noqa: E402
 
 W, B, H0 = 0.9, 0.05, 1.0
 
@@ -53,9 +54,9 @@ def chainrule_runs(statements: int):
 
     def forward_backward():
         graph.forward()
-        graph.backward(output, record=False)
+        backward(graph, output, record=False)
 
-    grads, _ = graph.backward(output, record=False)
+    grads, _ = backward(graph, output, record=False)
     trace = trace_program(program, limits=limits)
 
     def dict_floor():

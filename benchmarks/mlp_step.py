@@ -20,9 +20,9 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from engine.digits import DigitsConfig, train_digits  # noqa: E402
-from engine.nn import build_mlp  # noqa: E402
-from engine.optim import Adam  # noqa: E402
+from chainrule.nets.digits import DigitsConfig, train_digits  # noqa: E402
+from chainrule.nets.nn import build_mlp  # noqa: E402
+from chainrule.optimize.optim import Adam  # noqa: E402
 
 SIZES = [784, 128, 64, 10]
 

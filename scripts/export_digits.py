@@ -1,5 +1,5 @@
 """Export the 8×8 handwritten digits once from scikit-learn's bundled copy to
-engine/data/digits.npz (pixels 0..16 as uint8, labels as uint8). scikit-learn
+engine/nets/data/digits.npz (pixels 0..16 as uint8, labels as uint8). scikit-learn
 is needed only here, never at run time: `pip install scikit-learn`."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.datasets import load_digits
 
-OUT = Path(__file__).resolve().parent.parent / "engine" / "data" / "digits.npz"
+OUT = Path(__file__).resolve().parent.parent / "engine" / "nets" / "data" / "digits.npz"
 
 
 def main() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+from chainrule import ProgramError
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
-
-from engine import ProgramError
 
 from .errors import http_error, program_error, validation_error
 from .middleware import BodyLimit, SecurityHeaders

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import orjson
+from chainrule import ProgramError
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
-
-from engine import ProgramError
 
 _UNION_TAGS = {"float", "int", "str", "bool", "list", "dict"}
 _TYPES = {404: "not_found", 405: "method_not_allowed", 413: "limit_error"}

@@ -4,9 +4,8 @@ loop (and /healthz) keeps answering while a program is traced."""
 from __future__ import annotations
 
 import anyio
+from chainrule import LimitError
 from fastapi import FastAPI
-
-from engine import LimitError
 
 
 async def run_job(app: FastAPI, work):

@@ -12,9 +12,8 @@ from collections.abc import AsyncIterator, Callable
 
 import anyio
 import orjson
+from chainrule import LimitError, ProgramError
 from fastapi import FastAPI
-
-from engine import LimitError, ProgramError
 
 
 class Run:

@@ -3,11 +3,10 @@ environment variable CHAINRULE_<NAME> (e.g. CHAINRULE_MAX_NODES=50000)."""
 
 from __future__ import annotations
 
+from chainrule import Limits
+from chainrule.limits import HARD_MAX_DEPTH
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from engine import Limits
-from engine.limits import HARD_MAX_DEPTH
 
 
 class Settings(BaseSettings):

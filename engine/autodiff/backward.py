@@ -4,17 +4,13 @@ visits each node after every node that uses it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .codes import LEAF_KIND as LEAF
 from .codes import OP_KIND as OP
+from .graph import Graph
 from .numeric import Value, call, fit, shape_of
 from .ops import Op
-
-if TYPE_CHECKING:
-    from .graph import Graph
 
 
 def backward(graph: Graph, output: int, record: bool = True):

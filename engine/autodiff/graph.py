@@ -8,10 +8,9 @@ objects or closures means no reference cycles for the cyclic GC to chase.
 
 from __future__ import annotations
 
-from .backward import backward
+from ..errors import LimitError
+from ..limits import Limits
 from .codes import CONST_KIND, LEAF_KIND, OP_KIND
-from .errors import LimitError
-from .limits import Limits
 from .numeric import Value, call, count, is_finite, shape_of
 from .ops import Op
 from .rules import broadcast_shape, matmul_shape
@@ -159,11 +158,5 @@ class Graph:
                 values[i] = call(ops[i].forward, [values[j] for j in ins])
         return values[stop - 1]
 
-    # ---- backward pass ---------------------------------------------------------
-    def backward(self, output: int, record: bool = True):
-        """Reverse-mode sweep from `output`: see engine/backward.py."""
-        return backward(self, output, record)
-
     def size_of(self, i: int) -> int:
         return count(self.values[i])
-

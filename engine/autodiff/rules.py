@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .errors import ProgramValueError, ShapeError
+from ..errors import ProgramValueError, ShapeError
 from .numeric import fit, normalize
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backward import edge
-from .graph import LEAF, Graph
-from .numeric import fit, shape_of
+from ..autodiff.backward import edge
+from ..autodiff.graph import LEAF, Graph
+from ..autodiff.numeric import fit, shape_of
 from .trace import jsonable
 
 

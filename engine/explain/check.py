@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import LimitError, ProgramError
-from .graph import Graph
-from .numeric import count, is_finite
+from ..autodiff.graph import Graph
+from ..autodiff.numeric import count, is_finite
+from ..errors import LimitError, ProgramError
 from .trace import jsonable
 
 STEP = 6e-6  # ~ cube root of float64 eps: balances truncation and rounding error

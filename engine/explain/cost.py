@@ -18,7 +18,7 @@ exp or tanh counted as one, like PyTorch's profiler):
 
 from __future__ import annotations
 
-from .graph import OP, Graph
+from ..autodiff.graph import OP, Graph
 
 # Per output element: FLOPs of the local derivative of each input.
 LOCAL = {"add": 0, "sub": 0, "mul": 0, "div": 3, "pow": 3, "max": 1, "min": 1, "neg": 0,

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .graph import CONST, LEAF, Graph
+from ..autodiff.graph import CONST, LEAF, Graph
 from .trace import jsonable
 
 MAX_NODES = 300

@@ -10,8 +10,8 @@ from bisect import bisect_right
 
 import numpy as np
 
-from .graph import LEAF, Graph
-from .numeric import is_finite, zeros
+from ..autodiff.graph import LEAF, Graph
+from ..autodiff.numeric import is_finite, zeros
 
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")

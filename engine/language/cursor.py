@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import keyword
 
-from .errors import LimitError, ParseError
+from ..errors import LimitError, ParseError
 from .tokens import BAD, END, EOF, NAME, NUM, OP
 
 _BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the language",

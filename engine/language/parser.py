@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import keyword
 
-from .codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
+from ..autodiff.codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
+from ..autodiff.ops import BINARY, FUNCTIONS, OPS
+from ..errors import LimitError, ParseError
+from ..limits import Limits
 from .cursor import Cursor
-from .errors import LimitError, ParseError
-from .limits import Limits
-from .ops import BINARY, FUNCTIONS, OPS
 from .tensors import TensorReader
 from .tokens import END, EOF, NAME, NUM, OP, Tokens
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .codes import APPLY, BIND, CONST, LEAF, NAME_REF
-from .errors import ParseError, ProgramError, UndefinedNameError
-from .graph import Graph
-from .limits import Limits
-from .ops import CONSTANTS, FUNCTIONS
+from ..autodiff.codes import APPLY, BIND, CONST, LEAF, NAME_REF
+from ..autodiff.graph import Graph
+from ..autodiff.ops import CONSTANTS, FUNCTIONS
+from ..errors import ParseError, ProgramError, UndefinedNameError
+from ..limits import Limits
 from .parser import parse
 from .tokens import line_col, line_starts
 

@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 
-from .codes import CONST
-from .errors import LimitError, ParseError, ProgramValueError, ShapeError
-from .limits import Limits
-from .numeric import Value
+from ..autodiff.codes import CONST
+from ..autodiff.numeric import Value
+from ..errors import LimitError, ParseError, ProgramValueError, ShapeError
+from ..limits import Limits
 from .tokens import NUM, OP
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..explain.trace import jsonable
 from .nn import INITS, build_mlp
-from .trace import jsonable
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 

@@ -1,6 +1,6 @@
 """The 8×8 handwritten digits, classified by a 64-32-10 ReLU network that
 chainrule's own graph and backward pass train with Adam (minibatches,
-float32). See engine/data/README.md for the data's source and licence."""
+float32). See engine/nets/data/README.md for the data's source and licence."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..explain.trace import jsonable
+from ..optimize.optim import OptimizerConfig
 from .nn import accuracy, build_mlp
-from .optim import OptimizerConfig
-from .trace import jsonable
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.npz"
 

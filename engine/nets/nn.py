@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import Graph
-from .limits import Limits
-from .numeric import Value
-from .ops import OPS
+from ..autodiff.backward import backward
+from ..autodiff.graph import Graph
+from ..autodiff.numeric import Value
+from ..autodiff.ops import OPS
+from ..limits import Limits
 
 NO_SPAN = (0, 0)  # built in code: no source text to point at
 INITS = ("naive", "xavier", "he")
@@ -47,7 +48,7 @@ class MLP:
         g = self.graph
         g.values[self.X], g.values[self.y] = X, y
         loss = g.forward()
-        grads, _ = g.backward(self.loss, record=False)
+        grads, _ = backward(g, self.loss, record=False)
         return loss, [grads[i] for i in self.params]
 
     def logits_of(self, X: np.ndarray) -> np.ndarray:

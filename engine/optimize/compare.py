@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import compile_program
+from ..errors import LimitError, ProgramValueError
+from ..explain.trace import jsonable
+from ..language.compile import compile_program
+from ..limits import DEFAULT_LIMITS, Limits
 from .contour import contour
-from .errors import LimitError, ProgramValueError
 from .evolution import OnePlusLambdaES
-from .limits import DEFAULT_LIMITS, Limits
 from .objective import Objective, OutOfTime, scalar_leaves
 from .optim import SGD, Adam, Momentum
-from .trace import jsonable
 
 METHODS = ("gd", "momentum", "adam", "newton", "es")
 DEFAULT_LR = {"gd": 0.01, "momentum": 0.01, "adam": 0.1, "newton": 1.0}

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .trace import jsonable
+from ..explain.trace import jsonable
 
 PAD = 0.15  # of the span, on each side, so no trajectory ends on the frame
 BIG = 1e300

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .errors import ProgramValueError
+from ..errors import ProgramValueError
 
 
 class OnePlusLambdaES:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ProgramValueError
-from .graph import OP, Graph
-from .numeric import call, fit, shape_of
+from ..autodiff.backward import backward
+from ..autodiff.graph import OP, Graph
+from ..autodiff.numeric import call, fit, shape_of
+from ..errors import ProgramValueError
 
 
 def _pow_second(a, b, out):
@@ -77,7 +78,7 @@ def hessian(graph: Graph, output: int, leaves: list[int]) -> tuple[np.ndarray, n
     if unsupported is not None:
         raise ProgramValueError(f"the exact Hessian has no second derivative for "
                                 f"{unsupported}: Newton's method cannot run on this program")
-    grads, _ = graph.backward(output, record=False)
+    grads, _ = backward(graph, output, record=False)
     rows = [_row(graph, output, grads, p, leaves) for p in leaves]
     gradient = np.array([float(grads[i]) for i in leaves])
     return gradient, np.array(rows, dtype=float)

@@ -8,8 +8,9 @@ import time
 
 import numpy as np
 
-from .errors import LimitError, ProgramValueError, UndefinedNameError
-from .graph import Graph
+from ..autodiff.backward import backward
+from ..autodiff.graph import Graph
+from ..errors import LimitError, ProgramValueError, UndefinedNameError
 from .hessian import hessian
 
 
@@ -60,7 +61,7 @@ class Objective:
     def gradient(self, point: np.ndarray) -> tuple[float, np.ndarray]:
         self._set(point, 2)
         self.gradient_evals += 1
-        grads, _ = self.graph.backward(self.output, record=False)
+        grads, _ = backward(self.graph, self.output, record=False)
         return self.graph.values[self.output], np.array([float(grads[i]) for i in self.ids])
 
     def newton_terms(self, point: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ProgramValueError
-from .numeric import Value
+from ..autodiff.numeric import Value
+from ..errors import ProgramValueError
 
 NAMES = ("sgd", "momentum", "adam")
 

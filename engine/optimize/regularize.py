@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 import re
 
-from . import compile_program
-from .errors import ProgramValueError
-from .limits import DEFAULT_LIMITS, Limits
+from ..errors import ProgramValueError
+from ..language.compile import compile_program
+from ..limits import DEFAULT_LIMITS, Limits
 
 _NAME = re.compile(r"[^\W\d]\w*")
 

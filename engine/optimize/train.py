@@ -15,13 +15,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import compile_program
-from .errors import LimitError, ProgramValueError, UndefinedNameError
-from .limits import DEFAULT_LIMITS, Limits
-from .numeric import Value, is_finite
+from ..autodiff.backward import backward
+from ..autodiff.numeric import Value, is_finite
+from ..errors import LimitError, ProgramValueError, UndefinedNameError
+from ..explain.trace import jsonable
+from ..language.compile import compile_program
+from ..limits import DEFAULT_LIMITS, Limits
 from .optim import OptimizerConfig
 from .regularize import with_penalties
-from .trace import jsonable
 
 
 def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
@@ -55,7 +56,7 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
     step = 0
     while True:
         loss = graph.values[output]
-        grads, _ = graph.backward(output, record=False)
+        grads, _ = backward(graph, output, record=False)
         g = [grads[i] for i in leaf_ids]
         entry = _entry(step, loss, params, [graph.values[i] for i in leaf_ids], g)
         history.append(entry)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import orjson
+from chainrule import ProgramError, trace_program
 
-from engine import ProgramError, trace_program
-
-from .train_cli import add_train_parser, train_command
+from .train import add_train_parser, train_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +101,7 @@ def serve_command(args) -> int:
     import uvicorn
 
     print(f"chainrule: open http://{args.host}:{args.port}/ in a browser", flush=True)
-    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port,
+    uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info")
     return 0
 

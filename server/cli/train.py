@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 import orjson
-
-from engine.digits import DigitsConfig, train_digits
-from engine.optim import OptimizerConfig
+from chainrule.nets.digits import DigitsConfig, train_digits
+from chainrule.optimize.optim import OptimizerConfig
 
 DEFAULTS = DigitsConfig()
 

@@ -1,0 +1,1 @@
+"""One APIRouter per resource; its request and response models are in ../schemas/."""

@@ -7,15 +7,14 @@ import time
 from functools import partial
 
 import orjson
+from chainrule.optimize.compare import CompareConfig, compare_program
+from chainrule.optimize.landscapes import landscapes_as_dicts
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from engine.compare import CompareConfig, compare_program
-from engine.landscapes import landscapes_as_dicts
-
 from ..jobs import run_job
-from ..schemas import ErrorResponse
-from ..schemas_compare import CompareRequest, CompareResponse
+from ..schemas.common import ErrorResponse
+from ..schemas.compare import CompareRequest, CompareResponse
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1", tags=["compare"])

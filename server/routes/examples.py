@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+from chainrule.language.examples import examples_as_dicts
 from fastapi import APIRouter
 
-from engine.examples import examples_as_dicts
-
-from ..schemas import ExampleOut
+from ..schemas.common import ExampleOut
 
 router = APIRouter(prefix="/api/v1", tags=["examples"])
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 from functools import partial
 
 import orjson
+from chainrule import trace_program
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from engine import trace_program
-
 from ..jobs import run_job
-from ..schemas import ErrorResponse, GraphRequest, Trace
+from ..schemas.common import ErrorResponse
+from ..schemas.graphs import GraphRequest, Trace
 
 router = APIRouter(prefix="/api/v1", tags=["graphs"])
 SMALL_PROGRAM = 600  # characters

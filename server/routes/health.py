@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ..schemas import Health
+from ..schemas.common import Health
 
 router = APIRouter(tags=["health"])
 

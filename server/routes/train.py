@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from chainrule import LimitError
+from chainrule.nets.deep import ACTIVATIONS, layer_gradient_norms
+from chainrule.nets.digits import DigitsConfig, split, train_digits
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.train import train_program
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from engine import LimitError
-from engine.deep import ACTIVATIONS, layer_gradient_norms
-from engine.digits import DigitsConfig, split, train_digits
-from engine.optim import OptimizerConfig
-from engine.train import train_program
-
 from ..errors import JSON
-from ..schemas import ErrorResponse
-from ..schemas_train import (
+from ..runs import Run, first_event, ndjson, registry
+from ..schemas.common import ErrorResponse
+from ..schemas.train import (
     DeepGradients,
     DigitsRun,
     NotFoundResponse,
@@ -21,7 +21,6 @@ from ..schemas_train import (
     ProgramRun,
     TrainRequest,
 )
-from ..train_runs import Run, first_event, ndjson, registry
 
 router = APIRouter(prefix="/api/v1", tags=["train"])
 

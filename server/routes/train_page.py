@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+from chainrule.language.examples import examples_as_dicts
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-
-from engine.examples import examples_as_dicts
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from chainrule.optimize.landscapes import LANDSCAPES
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.landscapes import LANDSCAPES
-
-from .schemas import InputTensor, Name, Number, Scalar
+from .common import InputTensor, Name, Number, Scalar
 
 Method = Literal["gd", "momentum", "adam", "newton", "es"]
 StepMethod = Literal["gd", "momentum", "adam", "newton"]

@@ -1,21 +1,14 @@
-"""Request and response models: what /docs and /openapi.json describe. The
+"""The graphs resource's models: what /docs and /openapi.json describe. The
 trace itself is built by the engine and serialized by orjson; these models
 are its documented shape, checked against real responses in the tests."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import TypeAliasType
 
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-InputTensor = TypeAliasType(
-    "InputTensor", "Number | Annotated[list[InputTensor], Field(min_length=1)]")
-Name = Annotated[str, Field(pattern=r"^[^\W\d]\w*$")]
-NonFinite = Literal["NaN", "Infinity", "-Infinity"]
-Scalar = float | NonFinite
-Tensor = TypeAliasType("Tensor", "float | NonFinite | list[Tensor]")
+from .common import InputTensor, Name, Scalar, Tensor
 
 
 class GraphRequest(BaseModel):
@@ -137,25 +130,3 @@ class Trace(BaseModel):
     overwrite: Overwrite = Field(description="the backward pass replayed with = instead of += "
                                              "at nodes used more than once")
     check: dict[str, LeafCheck] | None = None
-
-
-class ErrorBody(BaseModel):
-    type: Literal["parse_error", "name_error", "shape_error", "limit_error", "value_error"]
-    message: str
-    line: int | None = None
-    col: int | None = None
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
-class ExampleOut(BaseModel):
-    id: str
-    title: str
-    description: str
-    program: str
-
-
-class Health(BaseModel):
-    status: Literal["ok"]

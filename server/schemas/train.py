@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .schemas import InputTensor, Name, Scalar, Tensor
+from .common import InputTensor, Name, Scalar, Tensor
 
 Rate = Annotated[float, Field(strict=False, gt=0, allow_inf_nan=False)]
 Decay = Annotated[float, Field(strict=False, ge=0, lt=1, allow_inf_nan=False)]

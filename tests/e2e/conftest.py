@@ -30,7 +30,7 @@ def free_port() -> int:
 def live_server() -> str:
     """uvicorn serving the app factory; its URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory",
+    cmd = [sys.executable, "-m", "uvicorn", "chainrule.server.app:create_app", "--factory",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlparse
 
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.train import train_program
 from playwright.sync_api import Page, expect
-
-from engine.optim import OptimizerConfig
-from engine.train import train_program
 
 
 def fill(page: Page, **fields: str) -> None:

@@ -5,8 +5,7 @@ with each leaf element nudged through `values`."""
 from __future__ import annotations
 
 import numpy as np
-
-from engine import trace_program
+from chainrule import trace_program
 
 H = 1e-6
 

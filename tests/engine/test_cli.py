@@ -6,13 +6,13 @@ import json
 import subprocess
 import sys
 
-from engine.examples import example
+from chainrule.language.examples import example
 
 SEED = example("regression").program
 
 
 def grad(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "server.cli", "grad", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "chainrule", "grad", *args], input=stdin,
                           capture_output=True, text=True, timeout=60)
 
 

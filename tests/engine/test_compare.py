@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine import LimitError, ProgramError
-from engine.compare import CompareConfig, compare_program
-from engine.landscapes import LANDSCAPES
+from chainrule import LimitError, ProgramError
+from chainrule.optimize.compare import CompareConfig, compare_program
+from chainrule.optimize.landscapes import LANDSCAPES
 
 BY_ID = {x.id: x for x in LANDSCAPES}
 
@@ -138,7 +137,7 @@ def test_newton_on_softmax_says_it_has_no_second_derivative():
 
 
 def test_the_work_is_bounded_by_the_limits():
-    from engine.limits import Limits
+    from chainrule.limits import Limits
     with pytest.raises(LimitError, match="node evaluations"):
         compare_program("x = 1.0\ny = 2.0\nloss = x*y", ["x", "y"],
                         CompareConfig(max_steps=1000), limits=Limits(max_check_evals=10_000))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from engine import trace_program
-from engine.examples import EXAMPLES, example
+from chainrule import trace_program
+from chainrule.language.examples import EXAMPLES, example
 
 
 def cost(program: str) -> dict:

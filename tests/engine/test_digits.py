@@ -7,11 +7,10 @@ import json
 
 import numpy as np
 import pytest
-
-from engine import digits
-from engine.deep import layer_gradient_norms
-from engine.nn import accuracy, build_mlp
-from server.cli import main
+from chainrule.nets import digits
+from chainrule.nets.deep import layer_gradient_norms
+from chainrule.nets.nn import accuracy, build_mlp
+from chainrule.server.cli import main
 
 
 def test_the_shipped_data_is_the_uci_digits():

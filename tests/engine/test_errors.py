@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from engine import ProgramError, trace_program
+from chainrule import ProgramError, trace_program
 
 BAD = [
     # (program, type, line, col, words in the message)

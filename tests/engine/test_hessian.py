@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine import OPS, compile_program
-from engine.hessian import BILINEAR, SECOND, hessian
-from engine.landscapes import LANDSCAPES
+from chainrule import OPS, compile_program
+from chainrule.optimize.hessian import BILINEAR, SECOND, hessian
+from chainrule.optimize.landscapes import LANDSCAPES
 
 sp = pytest.importorskip("sympy")
 X, Y = sp.symbols("X Y", real=True)

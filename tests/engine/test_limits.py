@@ -7,8 +7,7 @@ import json
 import time
 
 import pytest
-
-from engine import LimitError, Limits, ProgramError, trace_program
+from chainrule import LimitError, Limits, ProgramError, trace_program
 
 
 def test_million_node_chain_runs_forward_and_backward():

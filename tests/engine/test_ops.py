@@ -7,8 +7,7 @@ import json
 
 import numpy as np
 import pytest
-
-from engine import OPS, trace_program
+from chainrule import OPS, trace_program
 
 from .gradcheck import check_grad, logsumexp
 

@@ -8,9 +8,8 @@ import math
 
 import numpy as np
 import pytest
-
-from engine import ProgramValueError
-from engine.optim import SGD, Adam, Momentum, OptimizerConfig
+from chainrule import ProgramValueError
+from chainrule.optimize.optim import SGD, Adam, Momentum, OptimizerConfig
 
 W0, TARGET, LR = 1.0, 3.0, 0.1
 

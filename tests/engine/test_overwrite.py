@@ -4,8 +4,7 @@ feeds several others, and everywhere upstream of such a node."""
 from __future__ import annotations
 
 import numpy as np
-
-from engine import trace_program
+from chainrule import trace_program
 
 
 def last_contribution(trace: dict, node: str):

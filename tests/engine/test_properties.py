@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from chainrule import ProgramError, trace_program
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from engine import ProgramError, trace_program
 
 from .gradcheck import numeric_gradient
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from engine import trace_program
-from engine.examples import example
+from chainrule import trace_program
+from chainrule.language.examples import example
 
 sp = pytest.importorskip("sympy")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from engine import trace_program
-from engine.examples import EXAMPLES, example
+from chainrule import trace_program
+from chainrule.language.examples import EXAMPLES, example
 
 SEED = example("regression").program
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine import ParseError, ProgramValueError, UndefinedNameError, trace_program
-from engine.optim import OptimizerConfig
-from engine.regularize import with_penalties
-from engine.train import train_program
+from chainrule import ParseError, ProgramValueError, UndefinedNameError, trace_program
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.regularize import with_penalties
+from chainrule.optimize.train import train_program
 
 from .gradcheck import check_grad
 

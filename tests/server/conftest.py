@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from chainrule.server.app import create_app
+from chainrule.server.settings import Settings
 from fastapi.testclient import TestClient
-
-from server.app import create_app
-from server.settings import Settings
 
 from .live import running_server
 

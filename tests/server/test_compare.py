@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from engine.landscapes import LANDSCAPES
-from server.schemas_compare import CompareResponse
+from chainrule.optimize.landscapes import LANDSCAPES
+from chainrule.server.schemas.compare import CompareResponse
 
 from .conftest import make_client
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from engine import trace_program
-from engine.examples import EXAMPLES, example
-from server.schemas import Trace
+from chainrule import trace_program
+from chainrule.language.examples import EXAMPLES, example
+from chainrule.server.schemas.graphs import Trace
 
 from .conftest import make_client
 

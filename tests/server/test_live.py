@@ -8,9 +8,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-
-from engine import trace_program
-from engine.examples import EXAMPLES
+from chainrule import trace_program
+from chainrule.language.examples import EXAMPLES
 
 DEEP = "loss = " + "(" * 300 + "1" + ")" * 300
 

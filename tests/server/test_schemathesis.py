@@ -4,10 +4,9 @@ matches the schema it documents (the trace included)."""
 from __future__ import annotations
 
 import schemathesis
+from chainrule.server.app import create_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
-
-from server.app import create_app
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 

@@ -8,9 +8,8 @@ import time
 
 import httpx
 import pytest
-
-from engine.optim import OptimizerConfig
-from engine.train import train_program
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.train import train_program
 
 from .conftest import make_client, running_server
 

@@ -1,0 +1,41 @@
+"""trace_program: text -> graph -> backward pass -> the JSON-ready trace with
+its cost, the `=` replay and, on request, the gradient checks."""
+
+from __future__ import annotations
+
+import gc
+
+from ..autodiff.backward import backward
+from ..language.compile import compile_program
+from ..limits import DEFAULT_LIMITS, Limits
+from .accumulate import overwrite_replay
+from .check import gradient_check
+from .cost import cost_of
+from .symbolic import symbolic_check
+from .trace import build
+
+
+def trace_program(program: str, values: dict | None = None, check: bool = False, *,
+                  limits: Limits = DEFAULT_LIMITS) -> dict:
+    """The trace of `program` (format chainrule.trace/1), JSON-ready.
+
+    `values` fills free names and overrides leaves; `check` adds central-
+    difference gradients per leaf. Every rejection is a ProgramError."""
+    # The trace is millions of fresh, acyclic containers on big programs; the
+    # cyclic GC would rescan them over and over and find nothing to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        prog, output = compile_program(program, values, limits)
+        graph = prog.graph
+        grads, steps = backward(graph, output)
+        trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
+        trace["cost"] = cost_of(graph, output)
+        trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
+        if check:
+            trace["check"] = gradient_check(graph, output, prog.leaves, grads)
+            symbolic_check(graph, output, prog.leaves, trace["check"])
+        return trace
+    finally:
+        if was_enabled:
+            gc.enable()

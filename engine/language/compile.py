@@ -1,0 +1,37 @@
+"""Program text (and values for its free names) -> a Program holding the
+evaluated graph: the one entry point from text to autodiff."""
+
+from __future__ import annotations
+
+from ..errors import LimitError, ProgramValueError, ShapeError, UndefinedNameError
+from ..limits import DEFAULT_LIMITS, Limits
+from .program import Program
+from .tensors import to_value
+
+
+def compile_program(program: str, values: dict | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> tuple[Program, int]:
+    """Parse and evaluate a program: the Program holds the graph, its names,
+    leaves and positions. Raises ProgramError for anything it cannot accept."""
+    if not isinstance(program, str):
+        raise ProgramValueError("the program must be text")
+    if len(program) > limits.max_chars:
+        line = program.count("\n", 0, limits.max_chars) + 1
+        col = limits.max_chars - (program.rfind("\n", 0, limits.max_chars) + 1) + 1
+        raise LimitError(f"the program is longer than {limits.max_chars} characters", line, col)
+    values = dict(values or {})
+    for name in values:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ProgramValueError(f"values has a key {name!r} that is not a name")
+        values[name] = to_value(name, values[name], limits)
+    prog = Program(program, values, limits)
+    for name in values:
+        if name not in prog.leaves:
+            why = ("is computed by the program; values can set only leaves and free names"
+                   if name in prog.names else "is not a name the program uses")
+            raise UndefinedNameError(f"values['{name}'] {why}")
+    out = prog.graph.values[prog.output]
+    if out.__class__ is not float:
+        raise ShapeError(f"the output has shape {out.shape}, but it must be a scalar: "
+                         "wrap it in sum() or mean()", *prog.at(prog.output_start))
+    return prog, prog.output

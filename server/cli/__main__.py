@@ -1,0 +1,5 @@
+"""python -m chainrule.server.cli"""
+
+from . import main
+
+raise SystemExit(main())
