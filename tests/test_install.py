@@ -1,0 +1,160 @@
+"""chainrule installed as a user installs it: a built wheel, and `pip install
+<directory>`, each in a fresh virtual environment, then a real `chainrule
+serve` from that environment and `import chainrule` outside the repository.
+
+Offline: the wheel is built without build isolation (setuptools comes with
+the `test` extra) and the fresh environment sees this interpreter's
+site-packages through a .pth file, so pip finds every dependency installed
+and never asks an index. The fresh site-packages itself starts empty, so
+whatever lands there is the install's doing."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server.live import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+# Folders of the repository and where their files land in the installed package.
+MAPPED = {"engine": "chainrule", "server": "chainrule/server", "static": "chainrule/static",
+          "templates": "chainrule/templates"}
+SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
+                              ".pytest_cache", ".ruff_cache", ".hypothesis", "artifacts")
+
+
+def run(*args, **kw) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300,
+                          **kw)
+    assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory) -> Path:
+    """A copy of the tree: building in place would leave build/ behind."""
+    return Path(shutil.copytree(ROOT, tmp_path_factory.mktemp("src") / "chainrule", ignore=SKIP))
+
+
+@pytest.fixture(scope="module")
+def wheel(source, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+        "--disable-pip-version-check", "-w", out, source)
+    (built,) = out.glob("chainrule-*.whl")
+    return built
+
+
+def fresh_venv(where: Path) -> tuple[Path, Path]:
+    """A new venv (its own empty site-packages) that also sees ours, for the
+    dependencies: (its python, its site-packages)."""
+    run(sys.executable, "-m", "venv", "--without-pip", where)
+    python = where / "bin" / "python"
+    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+                .stdout.strip())
+    ours = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    # Paths in a .pth are plain sys.path entries: their own .pth files (our
+    # editable chainrule's finder among them) are not run.
+    (site / "_dependencies.pth").write_text("\n".join(ours) + "\n")
+    return python, site
+
+
+@pytest.fixture(scope="module", params=["wheel", "directory"])
+def installed(request, source, tmp_path_factory) -> tuple[Path, Path]:
+    python, site = fresh_venv(tmp_path_factory.mktemp(f"venv-{request.param}"))
+    target = request.getfixturevalue("wheel") if request.param == "wheel" else source
+    extra = [] if request.param == "wheel" else ["--no-build-isolation"]
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index",
+        "--disable-pip-version-check", *extra, target)
+    return python, site
+
+
+def test_wheel_holds_every_module_page_and_static_file(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder, package in MAPPED.items():
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                assert f"{package}/{path.relative_to(ROOT / folder).as_posix()}" in names
+    assert {n.split("/")[0] for n in names} == {"chainrule", wheel.name.split("-py")[0]
+                                                + ".dist-info"}
+
+
+def test_only_chainrule_lands_in_site_packages(installed):
+    _, site = installed
+    landed = {p.name for p in site.iterdir()} - {"_dependencies.pth", "__pycache__"}
+    assert "chainrule" in landed
+    assert not {"engine", "server", "static", "templates"} & landed
+    assert {n for n in landed if not n.startswith("chainrule")} == set()
+
+
+def test_import_chainrule_traces_outside_the_repository(installed, tmp_path):
+    python, site = installed
+    code = ("import json, chainrule\n"
+            "t = chainrule.trace_program('x = 3.0\\nloss = x**2', {'x': 5.0}, check=True)\n"
+            "try:\n    chainrule.trace_program('loss = (x')\n"
+            "except chainrule.ProgramError as err:\n    bad = [err.line, err.col]\n"
+            "print(json.dumps({'file': chainrule.__file__, 'grad': t['gradients']['x'],\n"
+            "  'ok': t['check']['x']['ok'], 'bad': bad,\n"
+            "  'app': type(chainrule.create_app()).__name__}))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = json.loads(run(python, "-c", code, cwd=tmp_path, env=env).stdout)
+    assert Path(out["file"]).is_relative_to(site)
+    assert out["grad"] == 2 * 5.0 and out["ok"] is True
+    assert out["bad"] == [1, 8]
+    assert out["app"] == "FastAPI"
+
+
+def test_chainrule_serve_from_the_venv_serves_pages_static_files_and_docs(installed, tmp_path):
+    python, _ = installed
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    server = subprocess.Popen([python.parent / "chainrule", "serve", "--port", str(port)],
+                              cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server)
+        page = httpx.get(url + "/")
+        assert page.status_code == 200 and 'href="/docs"' in page.text
+        script = httpx.get(url + "/static/js/main.js")
+        assert script.status_code == 200
+        assert "javascript" in script.headers["content-type"] and "import" in script.text
+        examples = httpx.get(url + "/api/v1/examples")
+        assert examples.status_code == 200 and len(examples.json()) > 3
+        docs = httpx.get(url + "/docs")
+        assert docs.status_code == 200 and "swagger" in docs.text.lower()
+        for asset in _local_assets(docs.text):
+            assert httpx.get(url + asset).status_code == 200, asset
+        for path in ("/train", "/compare", "/openapi.json"):
+            assert httpx.get(url + path).status_code == 200, path
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _local_assets(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(?:https?://[^/"]+)?(/static/[^"]+)"', html)
+
+
+def wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise AssertionError("chainrule serve did not start:\n" + server.stdout.read().decode())
+        time.sleep(0.1)
