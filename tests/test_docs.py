@@ -81,3 +81,8 @@ def test_language_md_names_every_function_operator_constant_and_error():
 def test_language_md_examples_trace(block):
     trace = trace_program(block, check=True)
     assert all(c["ok"] for c in trace["check"].values())
+
+
+def test_openapi_carries_the_package_version():
+    import chainrule
+    assert create_app().openapi()["info"]["version"] == chainrule.__version__
