@@ -1,6 +1,7 @@
-"""chainrule installed as a user installs it: a built wheel, and `pip install
-<directory>`, each in a fresh virtual environment, then a real `chainrule
-serve` from that environment and `import chainrule` outside the repository.
+"""chainrule installed as a user installs it: a built wheel, `pip install
+<directory>` and `pip install -e <directory>`, each in a fresh virtual
+environment, then a real `chainrule serve` from that environment and
+`import chainrule` outside the repository.
 
 Offline: the wheel is built without build isolation (setuptools comes with
 the `test` extra) and the fresh environment sees this interpreter's
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import typing
 import zipfile
 from pathlib import Path
 
@@ -69,14 +71,23 @@ def fresh_venv(where: Path) -> tuple[Path, Path]:
     return python, site
 
 
-@pytest.fixture(scope="module", params=["wheel", "directory"])
-def installed(request, source, tmp_path_factory) -> tuple[Path, Path]:
-    python, site = fresh_venv(tmp_path_factory.mktemp(f"venv-{request.param}"))
-    target = request.getfixturevalue("wheel") if request.param == "wheel" else source
-    extra = [] if request.param == "wheel" else ["--no-build-isolation"]
+class Installed(typing.NamedTuple):
+    how: str
+    python: Path
+    site: Path  # the venv's site-packages
+    home: Path  # where `import chainrule` should come from
+
+
+@pytest.fixture(scope="module", params=["wheel", "directory", "editable"])
+def installed(request, source, tmp_path_factory) -> Installed:
+    how = request.param
+    python, site = fresh_venv(tmp_path_factory.mktemp(f"venv-{how}"))
+    target = {"wheel": [request.getfixturevalue("wheel")], "directory": [source],
+              "editable": ["-e", source]}[how]
+    extra = [] if how == "wheel" else ["--no-build-isolation"]
     run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index",
-        "--disable-pip-version-check", *extra, target)
-    return python, site
+        "--disable-pip-version-check", *extra, *target)
+    return Installed(how, python, site, source / "engine" if how == "editable" else site)
 
 
 def test_wheel_holds_every_module_page_and_static_file(wheel):
@@ -90,15 +101,16 @@ def test_wheel_holds_every_module_page_and_static_file(wheel):
 
 
 def test_only_chainrule_lands_in_site_packages(installed):
-    _, site = installed
-    landed = {p.name for p in site.iterdir()} - {"_dependencies.pth", "__pycache__"}
-    assert "chainrule" in landed
+    landed = {p.name for p in installed.site.iterdir()} - {"_dependencies.pth", "__pycache__"}
     assert not {"engine", "server", "static", "templates"} & landed
-    assert {n for n in landed if not n.startswith("chainrule")} == set()
+    if installed.how == "editable":  # a finder that maps chainrule to the tree
+        assert {n for n in landed if not n.startswith(("chainrule", "__editable__"))} == set()
+    else:
+        assert "chainrule" in landed
+        assert {n for n in landed if not n.startswith("chainrule")} == set()
 
 
 def test_import_chainrule_traces_outside_the_repository(installed, tmp_path):
-    python, site = installed
     code = ("import json, chainrule\n"
             "t = chainrule.trace_program('x = 3.0\\nloss = x**2', {'x': 5.0}, check=True)\n"
             "try:\n    chainrule.trace_program('loss = (x')\n"
@@ -107,18 +119,17 @@ def test_import_chainrule_traces_outside_the_repository(installed, tmp_path):
             "  'ok': t['check']['x']['ok'], 'bad': bad,\n"
             "  'app': type(chainrule.create_app()).__name__}))")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = json.loads(run(python, "-c", code, cwd=tmp_path, env=env).stdout)
-    assert Path(out["file"]).is_relative_to(site)
+    out = json.loads(run(installed.python, "-c", code, cwd=tmp_path, env=env).stdout)
+    assert Path(out["file"]).is_relative_to(installed.home)
     assert out["grad"] == 2 * 5.0 and out["ok"] is True
     assert out["bad"] == [1, 8]
     assert out["app"] == "FastAPI"
 
 
 def test_chainrule_serve_from_the_venv_serves_pages_static_files_and_docs(installed, tmp_path):
-    python, _ = installed
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    server = subprocess.Popen([python.parent / "chainrule", "serve", "--port", str(port)],
+    server = subprocess.Popen([installed.python.parent / "chainrule", "serve", "--port", str(port)],
                               cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
