@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 import typing
 import zipfile
@@ -50,9 +51,19 @@ def source(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def wheel(source, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+    """Built as `python -m build` builds it: an sdist, then the wheel from
+    the unpacked sdist (so the sdist must carry the pages and static files)."""
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-c", f"from setuptools import build_meta; "
+                              f"build_meta.build_sdist({str(out)!r})", cwd=source)
+    (sdist,) = out.glob("chainrule-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        # our own sdist; the "data" filter exists from Python 3.11.4 on
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        archive.extractall(out, **safe)
+    unpacked = out / sdist.name.removesuffix(".tar.gz")
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-        "--disable-pip-version-check", "-w", out, source)
+        "--disable-pip-version-check", "-w", out, unpacked)
     (built,) = out.glob("chainrule-*.whl")
     return built
 
