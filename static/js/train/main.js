@@ -3,6 +3,7 @@
 import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
 import { num, render } from "./chart.js";
 import { renderDigits } from "./digits.js";
+import { renderUpdate } from "./update.js";
 
 const $ = (sel) => document.querySelector(sel);
 const { examples } = JSON.parse($("#train-data").textContent);
@@ -148,6 +149,7 @@ function drawParams(h) {
   slider.disabled = !run.done;
   slider.value = String(run.step);
   $("#iteration-label").textContent = String(run.step);
+  renderUpdate($("#update"), h, run.step);
   const entry = h[run.step];
   if (!entry) return;
   const short = (v) => (Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? String(+v.toPrecision(6)) : v);
