@@ -109,12 +109,15 @@ async function run() {
     Object.assign(state, { result, trace: trace.failed ? null : trace });
     state.maxStep = d3.max(Object.values(result.runs), (r) => r.history.length - 1) || 0;
     $("cmp-step").max = state.maxStep;
-    drawSurface($("contour"), result);
+    // The landscape's own lesson and minima apply only while its program is unchanged.
+    const shown = data.landscapes.find((l) => l.id === $("landscape").value);
+    const same = shown && shown.program === body.program && shown.params.join() === body.params.join();
+    drawSurface($("contour"), result, same ? shown.minima : []);
     drawCosts(document.querySelector("#costs tbody"), result);
     drawTrust({ ratio: $("cost-ratio"), symbolic: document.querySelector("#symbolic tbody") }, state.trace,
       trace.failed);
     drawOverwrite($("overwrite"), state.trace, $("overwrite-toggle").checked);
-    explainNewton($("newton-why"), result);
+    explainNewton($("newton-why"), result, same ? shown.id : null);
     d3.select("#cmp-legend").selectAll("span.item").data(Object.keys(result.runs)).join("span")
       .attr("class", "item").attr("data-method", (d) => d).each(function (id) {
         const m = METHODS.find((x) => x.id === id);
