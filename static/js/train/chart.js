@@ -3,7 +3,7 @@
 // axis) non-positive y are gaps, never NaN paths.
 
 const d3 = window.d3;
-const MARGIN = { top: 10, right: 90, bottom: 24, left: 58 };
+const MARGIN = { top: 10, right: 90, bottom: 38, left: 66 };
 const COLORS = ["#4338ca", "#c2410c", "#0f766e", "#a21caf", "#0369a1", "#b45309",
   "#15803d", "#be123c", "#475569", "#7c3aed"];
 
@@ -11,7 +11,11 @@ export function color(i) {
   return COLORS[i % COLORS.length];
 }
 
-export function render(svgEl, series, { logY = false, marker = null, xLabel = "step" } = {}) {
+/** Options: logY; marker (an x to mark); xLabel, yLabel (axis titles, with units);
+ * yDomain (a fixed y range, the same whatever the data); band ([lo, hi] shaded, with
+ * bandLabel). */
+export function render(svgEl, series, { logY = false, marker = null, xLabel = "step", yLabel = "",
+  yDomain = null, band = null, bandLabel = "" } = {}) {
   const svg = d3.select(svgEl);
   const { width, height } = svgEl.getBoundingClientRect();
   if (!width || !height) return;
@@ -26,13 +30,26 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
     return;
   }
   const xs = d3.extent(points, (p) => p[0]);
-  let ys = d3.extent(points, (p) => p[1]);
+  let ys = yDomain ?? d3.extent(points, (p) => p[1]);
   if (ys[0] === ys[1]) ys = logY ? [ys[0] / 2, ys[1] * 2] : [ys[0] - 1, ys[1] + 1];
   const x = d3.scaleLinear().domain(xs[0] === xs[1] ? [xs[0], xs[0] + 1] : xs)
     .range([MARGIN.left, width - MARGIN.right]);
-  const y = (logY ? d3.scaleLog() : d3.scaleLinear()).domain(ys).nice()
+  const y = (logY ? d3.scaleLog() : d3.scaleLinear()).domain(ys)
     .range([height - MARGIN.bottom, MARGIN.top]);
+  if (!yDomain) y.nice();
   const plot = svg.selectAll("g.plot").data([null]).join("g").attr("class", "plot");
+  const shade = plot.selectAll("g.band").data(band ? [band] : []).join("g").attr("class", "band");
+  shade.selectAll("rect").data((b) => [b]).join("rect").attr("x", MARGIN.left)
+    .attr("width", width - MARGIN.left - MARGIN.right)
+    .attr("y", (b) => y(b[1])).attr("height", (b) => y(b[0]) - y(b[1]));
+  shade.selectAll("text").data((b) => [b]).join("text").attr("x", MARGIN.left + 6)
+    .attr("y", (b) => y(b[0]) - 4).text(bandLabel);
+  plot.selectAll("text.x-title").data([xLabel]).join("text").attr("class", "axis-title x-title")
+    .attr("x", (MARGIN.left + width - MARGIN.right) / 2).attr("y", height - 4)
+    .attr("text-anchor", "middle").text((d) => d);
+  plot.selectAll("text.y-title").data(yLabel ? [yLabel] : []).join("text").attr("class", "axis-title y-title")
+    .attr("transform", `translate(13,${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`)
+    .attr("text-anchor", "middle").text((d) => d);
   plot.selectAll("g.x").data([null]).join("g").attr("class", "axis x")
     .attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).ticks(Math.max(2, width / 90)).tickSizeOuter(0));

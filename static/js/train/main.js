@@ -3,6 +3,7 @@
 import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
 import { num, render } from "./chart.js";
 import { renderDigits } from "./digits.js";
+import { DEEP_WHY, HEALTHY } from "./deep.js";
 import { renderUpdate } from "./update.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -10,6 +11,7 @@ const { examples } = JSON.parse($("#train-data").textContent);
 const DATA_NAMES = new Set(["x", "y", "X", "Y", "x1", "x2", "target", "lam"]);
 const run = { history: [], kind: "program", cancel: null, program: "", done: null, step: 0 };
 let frame = 0;
+const XLABEL = { step: "step (updates taken)", epoch: "epoch (passes over the training set)" };
 let current = 0;  // lines of a replaced run are dropped
 
 function leaves(program) {
@@ -115,11 +117,12 @@ function draw() {
   const last = h[h.length - 1];
   $("#progress").value = run.done ? 1 : last ? Math.min(1, last[x] / Math.max(1, run.total)) : 0;
   render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
-    { logY: h.every((e) => num(e.loss) > 0), xLabel: x,
+    { logY: h.every((e) => num(e.loss) > 0), xLabel: XLABEL[x],
+      yLabel: h.every((e) => num(e.loss) > 0) ? "loss L (log scale)" : "loss L",
       marker: run.kind === "program" && run.done ? run.step : null });
   const names = last ? Object.keys(last.grad_norms) : [];
   render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
-    { logY: true, xLabel: x });
+    { logY: true, xLabel: XLABEL[x], yLabel: x === "epoch" ? "RMS ‖∂L/∂W‖ (log)" : "‖∂L/∂p‖ (log scale)" });
   if (run.kind === "program") drawParams(h);
   else if (run.done) drawDigits(run.done);
   if (run.done) {
@@ -143,7 +146,8 @@ function drawParams(h) {
       series.push({ name: label, points: h.map((e) => [e.step, num([e.params[name]].flat(Infinity)[k])]) });
     });
   }
-  render($("#param-chart"), series, { marker: run.done ? run.step : null });
+  render($("#param-chart"), series, { marker: run.done ? run.step : null, xLabel: XLABEL.step,
+    yLabel: "parameter value" });
   const slider = $("#iteration");
   slider.max = String(Math.max(0, h.length - 1));
   slider.disabled = !run.done;
@@ -165,11 +169,26 @@ function drawDigits(done) {
   renderDigits($("#digits-grid"), done);
 }
 
+// One fixed log axis for every setting, so an explosion looks as large as it is:
+// the nine settings are asked for once and the axis spans them all.
+const deep = { all: null, domain: null };
+
 async function drawDeep() {
   try {
-    const data = await deepGradients($("#deep-activation").value, $("#deep-init").value);
-    render($("#deep-chart"), [{ name: "‖dL/dW‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
-      { logY: true, xLabel: "layer" });
+    if (!deep.all) {
+      const settings = ["sigmoid", "tanh", "relu"].flatMap((a) => ["naive", "xavier", "he"].map((i) => [a, i]));
+      deep.all = await Promise.all(settings.map(([a, i]) => deepGradients(a, i)));
+      const norms = deep.all.flatMap((d) => d.layers.map((l) => num(l.grad_norm))).filter((v) => v > 0 && Number.isFinite(v));
+      deep.domain = [10 ** Math.floor(Math.log10(Math.min(...norms))), 10 ** Math.ceil(Math.log10(Math.max(...norms)))];
+    }
+    const activation = $("#deep-activation").value;
+    const init = $("#deep-init").value;
+    const data = deep.all.find((d) => d.activation === activation && d.init === init);
+    render($("#deep-chart"), [{ name: "‖∂L/∂W‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
+      { logY: true, xLabel: "layer (1 = input)", yLabel: "‖∂L/∂W_layer‖ (log scale)", yDomain: deep.domain,
+        band: HEALTHY, bandLabel: "healthy: 10⁻² to 10¹" });
+    $("#deep-why").textContent = DEEP_WHY[`${activation} ${init}`];
+    $("#deep-chart").dataset.setting = `${activation} ${init}`;
   } catch (err) {
     showError({ message: String(err.message ?? err) });
   }
