@@ -21,6 +21,7 @@ from ..errors import LimitError, ProgramValueError, UndefinedNameError
 from ..explain.trace import jsonable
 from ..language.compile import compile_program
 from ..limits import DEFAULT_LIMITS, Limits
+from .fit import Fit
 from .optim import OptimizerConfig, worked_update
 from .regularize import with_penalties
 
@@ -51,6 +52,8 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
             graph.values[i] = graph.values[i].copy()
 
     opt = optimizer.build()
+    fit = Fit.detect(program, values, params, parser, limits)
+    every = max(1, max_steps // 100)  # curves sent per run: about 100
     history: list[dict] = []
     previous = None
     step = 0
@@ -62,10 +65,14 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
         entry = _entry(step, loss, params, [graph.values[i] for i in leaf_ids], g)
         if update is not None:
             entry["update"] = update
+        stopped = _stop_reason(loss, previous, tol, step, max_steps)
+        if fit is not None and (step % every == 0 or stopped is not None):
+            entry["fit"] = fit.curve([graph.values[i] for i in leaf_ids])
+            if step == 0:
+                entry["fit_data"] = fit.data()
         history.append(entry)
         if on_record is not None:
             on_record(entry)
-        stopped = _stop_reason(loss, previous, tol, step, max_steps)
         if stopped is None and should_stop is not None:
             stopped = should_stop()
         if stopped is not None:

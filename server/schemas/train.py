@@ -87,12 +87,20 @@ class WorkedUpdate(BaseModel):
     v_hat: Scalar | None = Field(None, description="adam: v / (1 − beta2^t)")
 
 
+class Curve(BaseModel):
+    x: list[float]
+    y: list[float | None] = Field(description="null where the prediction is not finite")
+
+
 class HistoryEntry(BaseModel):
     step: int = Field(description="0 is the starting point; k the point after k updates")
     loss: Scalar
     params: dict[str, Tensor]
     grad_norm: Scalar
     grad_norms: dict[str, Scalar]
+    fit: Curve | None = Field(None, description="a program fitting data x → y: its prediction "
+                                               "across x, at about 100 steps of the run")
+    fit_data: Curve | None = Field(None, description="step 0 only: the data points")
     update: dict[str, WorkedUpdate] | None = Field(
         None, description="per parameter, the update from step k − 1 to this step")
 
