@@ -55,7 +55,8 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
     .call(d3.axisBottom(x).ticks(Math.max(2, width / 90)).tickSizeOuter(0));
   plot.selectAll("g.y").data([null]).join("g").attr("class", "axis y")
     .attr("transform", `translate(${MARGIN.left},0)`)
-    .call(d3.axisLeft(y).ticks(Math.max(2, height / 45), logY ? "~e" : "~g"));
+    .call(logY ? d3.axisLeft(y).ticks(Math.max(2, height / 45), "~e")
+      : d3.axisLeft(y).ticks(Math.max(2, height / 45)).tickFormat(plain));
   const line = d3.line().defined((p) => ok(p[1])).x((p) => x(p[0])).y((p) => y(p[1]));
   plot.selectAll("path.line").data(series, (s) => s.name).join("path")
     .attr("class", "line").attr("stroke", (s, i) => s.color ?? color(i))
@@ -71,6 +72,12 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
     .attr("class", "marker").attr("x1", (m) => x(m)).attr("x2", (m) => x(m))
     .attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom);
   plot.attr("data-points", points.length).attr("data-x-label", xLabel);
+}
+
+/** Linear-axis ticks: 100 and 0.25 as written, exponents only when very large or small. */
+function plain(v) {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? d3.format("~e")(v) : d3.format(",~r")(v);
 }
 
 /** A JSON number or one of the strings "NaN", "Infinity", "-Infinity". */

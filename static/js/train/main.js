@@ -3,6 +3,7 @@
 import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
 import { num, render } from "./chart.js";
 import { renderDigits } from "./digits.js";
+import { renderBoundary, renderFit } from "./classify.js";
 import { DEEP_WHY, HEALTHY } from "./deep.js";
 import { renderUpdate } from "./update.js";
 
@@ -22,12 +23,19 @@ function leaves(program) {
 function chooseSource() {
   const id = $("#source").value;
   const digits = id === "digits";
-  run.kind = digits ? "digits" : "program";
-  document.querySelectorAll("[data-for=program]").forEach((el) => { el.hidden = digits; });
-  document.querySelectorAll("[data-for=digits]").forEach((el) => { el.hidden = !digits; });
+  run.kind = digits || id === "classify" ? id : "program";
+  // data-for="program classify": shown for each kind it names.
+  document.querySelectorAll("[data-for]:not([data-for=momentum])").forEach((el) => {
+    el.hidden = !el.dataset.for.split(" ").includes(run.kind);
+  });
+  $("#fit-panel").hidden = true;  // until a run brings data to fit
   if (digits) {
     $("#optimizer").value = "adam";
     $("#lr").value = "0.01";
+  } else if (run.kind === "classify") {
+    $("#optimizer").value = "adam";
+    $("#lr").value = "0.03";
+    $("#epochs").value = "300";
   } else {
     const ex = examples.find((e) => e.id === id);
     $("#train-program").value = ex.program;
@@ -54,6 +62,11 @@ function requestBody() {
   if (run.kind === "digits") {
     return { model: "digits", epochs: number("#epochs"), seed: number("#seed"), optimizer };
   }
+  if (run.kind === "classify") {
+    const hidden = $("#hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+    return { dataset: $("#dataset").value, noise: number("#noise"), hidden, activation: $("#activation").value,
+      optimizer, epochs: number("#epochs"), l2: number("#l2"), seed: number("#seed") };
+  }
   return {
     program: $("#train-program").value,
     params: $("#params").value.split(",").map((s) => s.trim()).filter(Boolean),
@@ -67,7 +80,10 @@ async function train(event) {
   if (run.cancel && !run.done) cancelRun(run.cancel);  // a new run replaces the old
   const body = requestBody();
   Object.assign(run, { history: [], cancel: null, done: null, step: 0, program: body.program });
-  run.total = run.kind === "digits" ? body.epochs : body.max_steps;
+  run.total = run.kind === "program" ? body.max_steps : body.epochs;
+  run.fitData = null;
+  run.data = null;
+  run.snapshot = null;
   $("#error").hidden = true;
   $("#status").textContent = "Training…";
   $("#train-button").disabled = true;
@@ -76,7 +92,8 @@ async function train(event) {
     const token = ++current;
     // Digits takes well under a second: one answer; programs stream their steps.
     const ask = run.kind === "digits" ? fetchTrain : streamTrain;
-    await ask(body, (line) => token === current && onLine(line));
+    const path = run.kind === "classify" ? "/api/v1/classify" : "/api/v1/train";
+    await ask(body, (line) => token === current && onLine(line), path);
   } catch (err) {
     showError(err instanceof ApiError ? err.body : { message: String(err) });
   } finally {
@@ -92,6 +109,10 @@ function onLine(line) {
     run.cancel = line.cancel;
     $("#cancel-button").disabled = false;
   } else if (line.type === "progress") {
+    for (const e of line.history) {
+      if (e.fit_data) run.fitData = e.fit_data;
+      if (e.data) run.data = e.data;
+    }
     run.history.push(...line.history);
   } else if (line.type === "done") {
     run.done = line;
@@ -113,22 +134,23 @@ function showError(e) {
 function draw() {
   frame = 0;
   const h = run.history;
-  const x = run.kind === "digits" ? "epoch" : "step";
+  const x = run.kind === "program" ? "step" : "epoch";
   const last = h[h.length - 1];
   $("#progress").value = run.done ? 1 : last ? Math.min(1, last[x] / Math.max(1, run.total)) : 0;
   render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
     { logY: h.every((e) => num(e.loss) > 0), xLabel: XLABEL[x],
       yLabel: h.every((e) => num(e.loss) > 0) ? "loss L (log scale)" : "loss L",
       marker: run.kind === "program" && run.done ? run.step : null });
-  const names = last ? Object.keys(last.grad_norms) : [];
+  const names = last?.grad_norms ? Object.keys(last.grad_norms) : [];
   render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
     { logY: true, xLabel: XLABEL[x], yLabel: x === "epoch" ? "RMS ‖∂L/∂W‖ (log)" : "‖∂L/∂p‖ (log scale)" });
   if (run.kind === "program") drawParams(h);
+  else if (run.kind === "classify") drawClassify(h);
   else if (run.done) drawDigits(run.done);
   if (run.done) {
     const reason = { converged: "converged", max_steps: "reached max steps", diverged: "diverged",
       cancelled: "cancelled", time_limit: "hit the time limit" }[run.done.stopped];
-    const steps = run.kind === "digits" ? `${h.length} epochs` : `${Math.max(0, h.length - 1)} updates`;
+    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${Math.max(0, h.length - 1)} epochs`;
     $("#status").textContent = `Stopped: ${reason} after ${steps}.`;
     $("#status").dataset.stopped = run.done.stopped;
   } else if (last) {
@@ -154,6 +176,7 @@ function drawParams(h) {
   slider.value = String(run.step);
   $("#iteration-label").textContent = String(run.step);
   renderUpdate($("#update"), h, run.step);
+  drawFit(h);
   const entry = h[run.step];
   if (!entry) return;
   const short = (v) => (Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? String(+v.toPrecision(6)) : v);
@@ -161,6 +184,39 @@ function drawParams(h) {
     Object.entries(entry.params).map(([n, v]) => `${n} = ${short(v)}`).join(" · ");
   const q = new URLSearchParams({ program: run.program, values: JSON.stringify(entry.params) });
   $("#open-step").href = `/?${q}`;
+}
+
+/** The data and the prediction at the shown step: the last curve at or before it. */
+function drawFit(h) {
+  $("#fit-panel").hidden = !run.fitData;
+  if (!run.fitData) return;
+  const upTo = run.done ? run.step : h.length - 1;
+  let entry = null;
+  for (let k = Math.min(upTo, h.length - 1); k >= 0 && !entry; k -= 1) if (h[k].fit) entry = h[k];
+  renderFit($("#fit"), run.fitData, entry);
+}
+
+/** The boundary at the chosen snapshot (live: the newest), accuracies, the link. */
+function drawClassify(h) {
+  const snaps = h.filter((e) => e.boundary);
+  const slider = $("#snapshot");
+  slider.max = String(Math.max(0, snaps.length - 1));
+  slider.disabled = !run.done;
+  if (!run.done || run.snapshot === null) run.snapshot = snaps.length - 1;
+  slider.value = String(Math.max(0, run.snapshot));
+  const entry = snaps[run.snapshot];
+  renderBoundary($("#boundary"), run.data, entry);
+  $("#snapshot-label").textContent = entry ? String(entry.epoch) : "0";
+  if (entry) {
+    $("#classify-accuracy").textContent = `epoch ${entry.epoch}: train ${(entry.train_accuracy * 100).toFixed(1)}% · ` +
+      `test ${(entry.test_accuracy * 100).toFixed(1)}% · loss ${(+num(entry.loss).toPrecision(4))}`;
+    $("#open-sample").href = `/?${new URLSearchParams({ program: entry.sample })}`;
+  }
+  render($("#accuracy-chart"), [
+    { name: "train", points: h.map((e) => [e.epoch, e.train_accuracy * 100]) },
+    { name: "test", points: h.map((e) => [e.epoch, e.test_accuracy * 100]) },
+  ], { xLabel: "epoch (full-batch updates)", yLabel: "accuracy (%)", yDomain: [0, 100],
+    marker: run.done && entry ? entry.epoch : null });
 }
 
 function drawDigits(done) {
@@ -197,6 +253,8 @@ async function drawDeep() {
 function init() {
   for (const e of examples) $("#source").append(new Option(e.title, e.id));
   $("#source").append(new Option("Digits classifier, 64-32-10 (1,797 images)", "digits"));
+  $("#source").append(new Option("Classification playground: 2-D points", "classify"));
+  $("#snapshot").addEventListener("input", (e) => { run.snapshot = Number(e.target.value); draw(); });
   $("#source").addEventListener("change", chooseSource);
   $("#optimizer").addEventListener("change", chooseOptimizer);
   $("#train-form").addEventListener("submit", train);

@@ -5,7 +5,8 @@
 /** A number as a student would write it: 6 significant digits, a real minus. */
 export function fmt(v) {
   if (typeof v !== "number") return String(v);
-  const s = Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential(3) : String(+v.toPrecision(6));
+  const s = Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)
+    ? v.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e") : String(+v.toPrecision(6));
   return s.replace("-", "−");
 }
 
