@@ -118,6 +118,7 @@ function onLine(line) {
     run.done = line;
     if (line.program) run.program = line.program;
     run.step = Math.max(0, run.history.length - 1);
+    run.snapshot = null;  // the playground shows its last boundary first
   } else if (line.type === "error") {
     showError(line.error);
   }

@@ -7,7 +7,7 @@ export function fmt(v) {
   if (typeof v !== "number") return String(v);
   const s = Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)
     ? v.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e") : String(+v.toPrecision(6));
-  return s.replace("-", "−");
+  return s.replaceAll("-", "−");
 }
 
 const wrap = (v) => (typeof v === "number" && v < 0 ? `(${fmt(v)})` : fmt(v));
