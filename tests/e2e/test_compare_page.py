@@ -116,9 +116,8 @@ def test_saddle_newton_is_labelled_a_saddle_not_converged(page: Page, api, artif
     expect(page.locator("#newton-why")).to_contain_text("its stationary point is the saddle")
     assert page.locator("#contour g.minimum").count() == 2
     # Paths never hide each other: each method has its own dash pattern or width.
-    styles = {(page.locator(f'#contour g.run[data-method="{m}"] path.trail').get_attribute("stroke-dasharray"),
-               page.locator(f'#contour g.run[data-method="{m}"] path.trail').get_attribute("stroke-width"))
-              for m in METHODS}
+    trails = [page.locator(f'#contour g.run[data-method="{m}"] path.trail') for m in METHODS]
+    styles = {(t.get_attribute("stroke-dasharray"), t.get_attribute("stroke-width")) for t in trails}
     assert len(styles) == len(METHODS)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
