@@ -117,7 +117,8 @@ def test_saddle_newton_is_labelled_a_saddle_not_converged(page: Page, api, artif
     assert page.locator("#contour g.minimum").count() == 2
     # Paths never hide each other: each method has its own dash pattern or width.
     trails = [page.locator(f'#contour g.run[data-method="{m}"] path.trail') for m in METHODS]
-    styles = {(t.get_attribute("stroke-dasharray"), t.get_attribute("stroke-width")) for t in trails}
+    styles = {(t.get_attribute("stroke-dasharray"), t.get_attribute("stroke-width"))
+              for t in trails}
     assert len(styles) == len(METHODS)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
