@@ -130,6 +130,8 @@ class DigitsRun(BaseModel):
     test_images: list[list[int]] = Field(description="8×8 test images, pixels 0..16")
     test_labels: list[int]
     predictions: list[int]
+    confusion: list[list[int]] = Field(description="confusion[i][j]: test images of digit i "
+                                                   "predicted as j")
 
 
 class LayerNorm(BaseModel):

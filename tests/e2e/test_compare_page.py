@@ -91,6 +91,9 @@ def test_a_bad_program_is_a_positioned_error_as_text(page: Page, api, page_probl
     box = page.locator("#error[role=alert]")
     expect(box).to_be_visible()
     expect(box).to_contain_text(f"Line {err['error']['line']}, column {err['error']['col']}")
+    expect(box.locator(".caret")).to_have_text(" " * (err["error"]["col"] - 1) + "^")
+    # The old comparison no longer answers the program shown: it is greyed.
+    expect(page.locator("section.cmp-contour-panel")).to_have_class(re.compile("stale"))
     # A parameter name full of HTML comes back in the message, as text
     page.locator("#cmp-program").fill("x = 1.0\ny = 2.0\nloss = x*y")
     page.locator("#param-y").fill(f"<img src=x onerror={PWN}>")

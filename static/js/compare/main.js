@@ -8,6 +8,7 @@ import { drawPaths, drawSurface } from "./contour.js";
 import { DEFAULT_LR, METHODS } from "./methods.js";
 import { drawCosts, drawOverwrite, drawTrust } from "./tables.js";
 import { explainNewton } from "./why.js";
+import { renderError } from "../views/error.js";
 
 const data = JSON.parse(document.getElementById("compare-data").textContent);
 const $ = (id) => document.getElementById(id);
@@ -57,16 +58,14 @@ function requestBody() {
   };
 }
 
+// The main page's positioned error (message, source line, caret); a failed run
+// greys the previous result, which no longer answers the program shown.
 function showError(err) {
-  const el = $("error");
-  if (!err) {
-    el.hidden = true;
-    el.textContent = "";
-    return;
+  const d = err ? err.detail || { message: String(err.message || err) } : null;
+  renderError($("error"), document.createElement("pre"), $("cmp-program").value, d);
+  for (const id of ["cmp-contour-heading", "cmp-charts-heading"]) {
+    $(id).closest("section").classList.toggle("stale", Boolean(err));
   }
-  const d = err.detail || { message: String(err.message || err) };
-  el.textContent = d.line ? `Line ${d.line}, column ${d.col}: ${d.message}` : d.message;
-  el.hidden = false;
 }
 
 function setStep(k) {

@@ -2,10 +2,11 @@
 // every computation; this file only asks, collects the stream and draws.
 import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
 import { num, render } from "./chart.js";
-import { renderDigits } from "./digits.js";
+import { renderConfusion, renderDigits } from "./digits.js";
 import { renderBoundary, renderFit } from "./classify.js";
 import { DEEP_WHY, HEALTHY } from "./deep.js";
 import { renderUpdate } from "./update.js";
+import { renderError } from "../views/error.js";
 
 const $ = (sel) => document.querySelector(sel);
 const { examples } = JSON.parse($("#train-data").textContent);
@@ -85,6 +86,7 @@ async function train(event) {
   run.data = null;
   run.snapshot = null;
   $("#error").hidden = true;
+  setStale(false);
   $("#status").textContent = "Training…";
   $("#train-button").disabled = true;
   document.body.classList.add("is-busy");
@@ -125,11 +127,17 @@ function onLine(line) {
   if (!frame) frame = requestAnimationFrame(draw);  // one redraw per frame, however fast
 }
 
+// The main page's positioned error (message, source line, caret); the plots of
+// the failed run are greyed, not left to look like its result.
 function showError(e) {
-  const where = e.line ? ` (line ${e.line}, col ${e.col})` : "";
-  $("#error").textContent = `${e.message}${where}`;
-  $("#error").hidden = false;
+  const source = run.kind === "program" ? $("#train-program").value : "";
+  renderError($("#error"), document.createElement("pre"), source, e);
   $("#status").textContent = "";
+  setStale(true);
+}
+
+function setStale(stale) {
+  document.querySelectorAll(".chart-panel:not(.deep-panel)").forEach((el) => el.classList.toggle("stale", stale));
 }
 
 function draw() {
@@ -224,6 +232,7 @@ function drawDigits(done) {
   $("#accuracy").textContent = `Test accuracy ${(done.test_accuracy * 100).toFixed(1)}% ` +
     `(train ${(done.train_accuracy * 100).toFixed(1)}%) in ${done.seconds.toFixed(2)} s`;
   renderDigits($("#digits-grid"), done);
+  renderConfusion($("#confusion"), done.confusion);
 }
 
 // One fixed log axis for every setting, so an explosion looks as large as it is:
@@ -247,7 +256,7 @@ async function drawDeep() {
     $("#deep-why").textContent = DEEP_WHY[`${activation} ${init}`];
     $("#deep-chart").dataset.setting = `${activation} ${init}`;
   } catch (err) {
-    showError({ message: String(err.message ?? err) });
+    renderError($("#error"), document.createElement("pre"), "", { message: String(err.message ?? err) });
   }
 }
 
