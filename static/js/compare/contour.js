@@ -5,8 +5,8 @@ import { BY_ID } from "./methods.js";
 
 const W = 640;
 const H = 470;
-const M = { top: 22, right: 78, bottom: 40, left: 56 };
-const BAR = { x: W - 58, width: 12 };  // the colour scale, right of the plot
+const M = { top: 22, right: 86, bottom: 40, left: 56 };
+const BAR = { x: W - 68, width: 12 };  // the colour scale, right of the plot
 const LEVELS = 16;
 
 function finite(v) {
@@ -162,7 +162,10 @@ function drawEnds(svg, result, step, x, y) {
   d3.select(svg).selectAll("g.ends").data([null]).join("g").attr("class", "ends")
     .selectAll("text.end").data(ends, (d) => d.ids.join()).join("text").attr("class", "end")
     .attr("data-method", (d) => d.ids.join(" ")).attr("data-kind", (d) => d.kind)
-    .attr("x", (d) => Math.min(d.p[0] + 10, W - M.right - 150)).attr("y", (d) => d.p[1] + 18 + d.dy)
+    // Right of the point in the plot's left half, left of it in the right half.
+    .attr("x", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? d.p[0] - 10 : d.p[0] + 10))
+    .attr("text-anchor", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? "end" : "start"))
+    .attr("y", (d) => d.p[1] + 18 + d.dy)
     .attr("fill", (d) => (d.ids.length === 1 ? BY_ID[d.ids[0]].color : "#0f172a"))
     .text((d) => `${d.ids.map((i) => BY_ID[i].short).join(", ")}: ${KIND_TEXT[d.kind]}`);
 }
