@@ -183,12 +183,13 @@ def end_point(objective: Objective, last: dict, params: list[str], stopped: str)
     saddle. "unknown" where that cannot be said: a point that is not yet
     stationary (the Newton step to the nearest ∇L = 0 of the local quadratic
     is over 1% of the point's scale: the run is still moving), a zero
-    eigenvalue (a flat direction), a diverged run, or a program without second
+    eigenvalue (a flat direction), a diverged run, a run cut short by the clock
+    (no time is left to spend on a Hessian), or a program without second
     derivatives. Not counted in the run's cost."""
     unknown = {"kind": "unknown", "eigenvalues": [], "gradient_norm": None,
                "stationary": False}
     x = np.array([last["params"][n] for n in params], dtype=object)
-    if stopped == "diverged" or not all(isinstance(v, float) and math.isfinite(v) for v in x):
+    if stopped in ("diverged", "time_limit") or not all(isinstance(v, float) and math.isfinite(v) for v in x):
         return unknown
     deadline, objective.deadline = objective.deadline, None  # one Hessian: always affordable
     try:

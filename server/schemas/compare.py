@@ -80,7 +80,7 @@ class EndPoint(BaseModel):
         description="from the Hessian's eigenvalues at the last point: all > 0 a minimum, "
                     "all < 0 a maximum, both signs a saddle; unknown if the point is not "
                     "stationary (the run is still moving), a curvature is 0, the run diverged "
-                    "or the program has no second derivatives")
+                    "or ran out of time, or the program has no second derivatives")
     eigenvalues: list[float] = Field(description="of the exact Hessian there, ascending")
     gradient_norm: float | None
     stationary: bool = Field(description="the Newton step to ∇L = 0 is under 1% of the "
