@@ -189,7 +189,8 @@ def end_point(objective: Objective, last: dict, params: list[str], stopped: str)
     unknown = {"kind": "unknown", "eigenvalues": [], "gradient_norm": None,
                "stationary": False}
     x = np.array([last["params"][n] for n in params], dtype=object)
-    if stopped in ("diverged", "time_limit") or not all(isinstance(v, float) and math.isfinite(v) for v in x):
+    finite = all(isinstance(v, float) and math.isfinite(v) for v in x)
+    if stopped in ("diverged", "time_limit") or not finite:
         return unknown
     deadline, objective.deadline = objective.deadline, None  # one Hessian: always affordable
     try:

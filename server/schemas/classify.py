@@ -8,13 +8,25 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .common import Scalar
-from .train import OptimizerIn, Stopped
+from .train import Stopped
 
 Units = Annotated[int, Field(ge=1, le=32)]
+Decay = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+
+
+class OptimizerChoice(BaseModel):
+    """As /api/v1/train's optimizer, strictly typed like the rest of this body."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: Literal["sgd", "momentum", "adam"] = "adam"
+    lr: float = Field(0.03, gt=0, allow_inf_nan=False)
+    momentum: Decay = 0.9
+    beta1: Decay = 0.9
+    beta2: Decay = 0.999
+    eps: float = Field(1e-8, gt=0, allow_inf_nan=False)
 
 
 class ClassifyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [
         {"dataset": "xor", "noise": 0.05, "hidden": [8], "activation": "tanh",
          "optimizer": {"name": "adam", "lr": 0.03}, "epochs": 300, "l2": 0.0, "seed": 0}]})
 
@@ -24,8 +36,8 @@ class ClassifyRequest(BaseModel):
     hidden: list[Units] = Field([8], max_length=4,
                                 description="units per hidden layer (none: a linear model)")
     activation: Literal["tanh", "relu", "sigmoid"] = "tanh"
-    optimizer: OptimizerIn | None = Field(None, description="default adam, lr 0.03")
-    epochs: int = Field(300, ge=1, le=5000, description="full-batch updates")
+    optimizer: OptimizerChoice | None = Field(None, description="default adam, lr 0.03")
+    epochs: int = Field(300, ge=1, le=2000, description="full-batch updates")
     l2: float = Field(0.0, ge=0, le=1, allow_inf_nan=False,
                       description="adds l2·Σ‖W‖² over the weight matrices to the loss")
     seed: int = Field(0, ge=0, le=2 ** 31, description="the dataset, split and initial weights")
