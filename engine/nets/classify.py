@@ -51,8 +51,9 @@ class ClassifyConfig:
 
 
 @dataclass
-class Snapshotter:
-    """The boundary grid and the sample program, at chosen epochs."""
+class Grid:
+    """The square grid the boundary is drawn on: xs on both axes, and its
+    cells as rows of (x1, x2) for one forward pass."""
     xs: np.ndarray
     cells: np.ndarray = field(init=False)
 
@@ -78,7 +79,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
                                                     max_total_elements=10 ** 9))
     opt = config.optimizer.build()
     half = max(1.5, float(np.abs(np.r_[X.ravel(), X_test.ravel()]).max()) * 1.05)
-    grid = Snapshotter(np.linspace(-half, half, GRID))
+    grid = Grid(np.linspace(-half, half, GRID))
     every = max(1, config.epochs // SNAPSHOTS)
     weights = [k for k, name in enumerate(net.names) if name.startswith("W")]
     history, stopped = [], "max_steps"
@@ -119,7 +120,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
             "data": history[0]["data"], "boundary": final["boundary"]}
 
 
-def boundary(net: MLP, grid: Snapshotter) -> list[list[float]]:
+def boundary(net: MLP, grid: Grid) -> list[list[float]]:
     """P(class 1) at each grid cell: rows go up the y axis, columns along x."""
     logits = net.logits_of(grid.cells)
     with np.errstate(all="ignore"):
