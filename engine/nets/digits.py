@@ -90,4 +90,12 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
     return {"history": history, "stopped": stopped, "seconds": seconds,
             "train_accuracy": accuracy(net, X, y), "test_accuracy": accuracy(net, X_test, y_test),
             "test_images": (X_test * 16).round().astype(int).tolist(),
-            "test_labels": y_test.tolist(), "predictions": predicted.tolist()}
+            "test_labels": y_test.tolist(), "predictions": predicted.tolist(),
+            "confusion": confusion(y_test, predicted, 10)}
+
+
+def confusion(labels: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:
+    """confusion[i][j]: test images of digit i the network called j."""
+    counts = np.zeros((classes, classes), dtype=int)
+    np.add.at(counts, (labels, predicted), 1)
+    return counts.tolist()

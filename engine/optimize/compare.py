@@ -173,7 +173,53 @@ def _run(name: str, method, objective: Objective, x: np.ndarray, params: list[st
     except (ArithmeticError, np.linalg.LinAlgError):  # an overflow the IEEE paths missed
         stopped = "diverged"
     cost = {**objective.cost(), "seconds": time.perf_counter() - began}
-    return {"history": history, "cost": cost, "stopped": stopped}
+    end = end_point(objective, history[-1], params, stopped)
+    return {"history": history, "cost": cost, "stopped": stopped, "end": end}
+
+
+def end_point(objective: Objective, last: dict, params: list[str], stopped: str) -> dict:
+    """What kind of point a run stopped at, from the Hessian's eigenvalues
+    there: all positive a minimum, all negative a maximum, both signs a
+    saddle. "unknown" where that cannot be said: a point that is not yet
+    stationary (the Newton step to the nearest ∇L = 0 of the local quadratic
+    is over 1% of the point's scale: the run is still moving), a zero
+    eigenvalue (a flat direction), a diverged run, a run cut short by the clock
+    (no time is left to spend on a Hessian), or a program without second
+    derivatives. Not counted in the run's cost."""
+    unknown = {"kind": "unknown", "eigenvalues": [], "gradient_norm": None,
+               "stationary": False}
+    x = np.array([last["params"][n] for n in params], dtype=object)
+    finite = all(isinstance(v, float) and math.isfinite(v) for v in x)
+    if stopped in ("diverged", "time_limit") or not finite:
+        return unknown
+    deadline, objective.deadline = objective.deadline, None  # one Hessian: always affordable
+    try:
+        _, g, h = objective.newton_terms(np.array(x, dtype=float))
+    except (ProgramValueError, LimitError, ArithmeticError, np.linalg.LinAlgError):
+        return unknown
+    finally:
+        objective.deadline = deadline
+    if not (np.all(np.isfinite(h)) and np.all(np.isfinite(g))):
+        return unknown
+    eig = np.linalg.eigvalsh((h + h.T) / 2)
+    x = np.array(x, dtype=float)
+    newton_step = np.linalg.lstsq(h, -g, rcond=None)[0]
+    stationary = bool(np.linalg.norm(newton_step) <= 1e-2 * (1.0 + np.linalg.norm(x)))
+    return {"kind": point_kind(eig) if stationary else "unknown",
+            "eigenvalues": [float(e) for e in eig], "gradient_norm": float(np.linalg.norm(g)),
+            "stationary": stationary}
+
+
+def point_kind(eigenvalues: np.ndarray) -> str:
+    """Signs of the curvature, a relative tolerance deciding what counts as 0."""
+    zero = 1e-8 * max(1.0, float(np.max(np.abs(eigenvalues))))
+    if np.all(eigenvalues > zero):
+        return "minimum"
+    if np.all(eigenvalues < -zero):
+        return "maximum"
+    if np.any(eigenvalues > zero) and np.any(eigenvalues < -zero):
+        return "saddle"
+    return "unknown"
 
 
 def _entry(step: int, loss: float, params: list[str], x: np.ndarray, evaluations: int) -> dict:

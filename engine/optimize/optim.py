@@ -68,6 +68,11 @@ class Optimizer:
     def update(self, i: int, p: Value, g: Value) -> Value:
         raise NotImplementedError
 
+    def buffers(self, i: int) -> dict[str, float]:
+        """Parameter i's optimizer state as scalars (an array's first element):
+        what a worked update writes out. Empty for plain SGD."""
+        return {}
+
 
 class SGD(Optimizer):
     def update(self, i, p, g):
@@ -97,6 +102,9 @@ class Momentum(Optimizer):
             v += g
         p -= self.lr * v
         return p
+
+    def buffers(self, i):
+        return {"v": _first(self.velocity.get(i, 0.0))}
 
 
 class Adam(Optimizer):
@@ -131,3 +139,29 @@ class Adam(Optimizer):
         denom *= step_size
         p -= denom
         return p
+
+    def buffers(self, i):
+        return {"m": _first(self.m.get(i, 0.0)), "v": _first(self.v.get(i, 0.0))}
+
+
+def _first(x: Value) -> float:
+    return float(x) if x.__class__ is float else float(np.ravel(x)[0])
+
+
+def worked_update(opt: Optimizer, i: int, p: Value, g: Value, new: Value,
+                  before: dict[str, float]) -> dict:
+    """One parameter's update with the numbers the rule used, for the first
+    element of an array: `before` is opt.buffers(i) taken before the step.
+    SGD  {p, g, lr, new}; momentum adds mu, v_prev, v; Adam adds beta1, beta2,
+    eps, t, m_prev, m, v_prev, v and the bias-corrected m_hat, v_hat."""
+    out = {"rule": type(opt).__name__.lower(), "lr": opt.lr, "p": _first(p),
+           "g": _first(g), "new": _first(new)}
+    after = opt.buffers(i)
+    if isinstance(opt, Momentum):
+        out.update(mu=opt.mu, v_prev=before["v"], v=after["v"])
+    elif isinstance(opt, Adam):
+        out.update(beta1=opt.beta1, beta2=opt.beta2, eps=opt.eps, t=opt.t,
+                   m_prev=before["m"], m=after["m"], v_prev=before["v"], v=after["v"],
+                   m_hat=after["m"] / (1.0 - opt.beta1 ** opt.t),
+                   v_hat=after["v"] / (1.0 - opt.beta2 ** opt.t))
+    return out

@@ -21,7 +21,8 @@ from ..errors import LimitError, ProgramValueError, UndefinedNameError
 from ..explain.trace import jsonable
 from ..language.compile import compile_program
 from ..limits import DEFAULT_LIMITS, Limits
-from .optim import OptimizerConfig
+from .fit import Fit
+from .optim import OptimizerConfig, worked_update
 from .regularize import with_penalties
 
 
@@ -51,23 +52,36 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
             graph.values[i] = graph.values[i].copy()
 
     opt = optimizer.build()
+    fit = Fit.detect(program, values, params, parser, limits)
+    every = max(1, max_steps // 100)  # curves sent per run: about 100
     history: list[dict] = []
     previous = None
     step = 0
+    update = None  # the worked update that led to this step (none before step 1)
     while True:
         loss = graph.values[output]
         grads, _ = backward(graph, output, record=False)
         g = [grads[i] for i in leaf_ids]
         entry = _entry(step, loss, params, [graph.values[i] for i in leaf_ids], g)
+        if update is not None:
+            entry["update"] = update
+        stopped = _stop_reason(loss, previous, tol, step, max_steps)
+        if fit is not None and (step % every == 0 or stopped is not None):
+            entry["fit"] = fit.curve([graph.values[i] for i in leaf_ids])
+            if step == 0:
+                entry["fit_data"] = fit.data()
         history.append(entry)
         if on_record is not None:
             on_record(entry)
-        stopped = _stop_reason(loss, previous, tol, step, max_steps)
         if stopped is None and should_stop is not None:
             stopped = should_stop()
         if stopped is not None:
             break
+        old = [_first(graph.values[i]) for i in leaf_ids]  # arrays change in place
+        before = [opt.buffers(k) for k in range(len(leaf_ids))]
         new = opt.step([graph.values[i] for i in leaf_ids], g)
+        update = {name: _worked(opt, k, old[k], g[k], new[k], before[k])
+                  for k, name in enumerate(params)}
         for i, value in zip(leaf_ids, new, strict=True):
             graph.values[i] = value
         graph.forward()
@@ -75,6 +89,19 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
         step += 1
     return {"history": history, "stopped": stopped, "params": history[-1]["params"],
             "program": program}
+
+
+def _first(x) -> float:
+    return float(x) if x.__class__ is float else float(np.ravel(x)[0])
+
+
+def _worked(opt, k: int, old: float, g, new, before: dict) -> dict:
+    """The update of parameter k written out; an array shows its first
+    element (`element`, the index), every other element follows the same rule."""
+    out = {name: jsonable(v) if isinstance(v, float) else v
+           for name, v in worked_update(opt, k, old, g, new, before).items()}
+    out["element"] = None if new.__class__ is float else [0] * np.ndim(new)
+    return out
 
 
 def _check_params(params: list[str], parser) -> None:

@@ -75,10 +75,23 @@ class RunCost(BaseModel):
     seconds: float
 
 
+class EndPoint(BaseModel):
+    kind: Literal["minimum", "saddle", "maximum", "unknown"] = Field(
+        description="from the Hessian's eigenvalues at the last point: all > 0 a minimum, "
+                    "all < 0 a maximum, both signs a saddle; unknown if the point is not "
+                    "stationary (the run is still moving), a curvature is 0, the run diverged "
+                    "or ran out of time, or the program has no second derivatives")
+    eigenvalues: list[float] = Field(description="of the exact Hessian there, ascending")
+    gradient_norm: float | None
+    stationary: bool = Field(description="the Newton step to ∇L = 0 is under 1% of the "
+                                         "point's scale")
+
+
 class Run(BaseModel):
     history: list[HistoryEntry]
     cost: RunCost
     stopped: Literal["max_steps", "converged", "diverged", "time_limit"]
+    end: EndPoint
 
 
 class Contour(BaseModel):

@@ -64,12 +64,45 @@ class TrainRequest(BaseModel):
         return self
 
 
+class WorkedUpdate(BaseModel):
+    """The update that led to this step, with the numbers the rule used: for an
+    array, its first element (`element`); every element follows the same rule."""
+    rule: Literal["sgd", "momentum", "adam"]
+    lr: float
+    p: Scalar = Field(description="the value before the update")
+    g: Scalar = Field(description="the gradient dL/dp there (penalties included)")
+    new: Scalar = Field(description="the value after: sgd p − lr·g; momentum p − lr·v; "
+                                    "adam p − lr·m_hat/(√v_hat + eps)")
+    element: list[int] | None = Field(None, description="index shown; null for a scalar")
+    mu: float | None = Field(None, description="momentum: v ← mu·v_prev + g")
+    v_prev: Scalar | None = None
+    v: Scalar | None = Field(None, description="momentum: velocity; adam: second moment")
+    beta1: float | None = None
+    beta2: float | None = None
+    eps: float | None = None
+    t: int | None = Field(None, description="adam: updates so far, this one included")
+    m_prev: Scalar | None = None
+    m: Scalar | None = Field(None, description="adam: m ← beta1·m_prev + (1 − beta1)·g")
+    m_hat: Scalar | None = Field(None, description="adam: m / (1 − beta1^t)")
+    v_hat: Scalar | None = Field(None, description="adam: v / (1 − beta2^t)")
+
+
+class Curve(BaseModel):
+    x: list[float]
+    y: list[float | None] = Field(description="null where the prediction is not finite")
+
+
 class HistoryEntry(BaseModel):
     step: int = Field(description="0 is the starting point; k the point after k updates")
     loss: Scalar
     params: dict[str, Tensor]
     grad_norm: Scalar
     grad_norms: dict[str, Scalar]
+    fit: Curve | None = Field(None, description="a program fitting data x → y: its prediction "
+                                               "across x, at about 100 steps of the run")
+    fit_data: Curve | None = Field(None, description="step 0 only: the data points")
+    update: dict[str, WorkedUpdate] | None = Field(
+        None, description="per parameter, the update from step k − 1 to this step")
 
 
 class EpochEntry(BaseModel):
@@ -97,6 +130,8 @@ class DigitsRun(BaseModel):
     test_images: list[list[int]] = Field(description="8×8 test images, pixels 0..16")
     test_labels: list[int]
     predictions: list[int]
+    confusion: list[list[int]] = Field(description="confusion[i][j]: test images of digit i "
+                                                   "predicted as j")
 
 
 class LayerNorm(BaseModel):

@@ -33,8 +33,13 @@ def test_rosenbrock_runs_every_method_and_animates_to_the_end(page: Page, api, a
     # Newton's row: converged in a few exact Hessians, no gradient or loss evaluations
     newton = page.locator('#costs tr[data-method="newton"] td')
     cells = newton.all_inner_texts()
-    assert cells[-1].strip() == "converged" and cells[3].strip() == "0" and int(cells[5]) >= 1
-    expect(page.locator("#newton-why")).to_contain_text("−A⁻¹b")
+    assert cells[-2].strip() == "converged" and cells[3].strip() == "0" and int(cells[5]) >= 1
+    assert cells[-1].startswith("minimum (λ = ")
+    expect(page.locator("#newton-why")).to_contain_text("Newton needs several steps")
+    # The true minimum (1, 1) is marked on the contour, with a colour scale beside it.
+    expect(page.locator("#contour g.minimum")).to_have_count(1)
+    assert page.locator("#contour g.minimum").get_attribute("data-x") == "1"
+    assert page.locator("#contour g.colorbar rect.band").count() > 5
     page.set_viewport_size({"width": 1280, "height": 800})
     page.screenshot(path=str(artifacts / "compare-rosenbrock-1280.png"), full_page=True)
 
@@ -86,6 +91,9 @@ def test_a_bad_program_is_a_positioned_error_as_text(page: Page, api, page_probl
     box = page.locator("#error[role=alert]")
     expect(box).to_be_visible()
     expect(box).to_contain_text(f"Line {err['error']['line']}, column {err['error']['col']}")
+    expect(box.locator(".caret")).to_have_text(" " * (err["error"]["col"] - 1) + "^")
+    # The old comparison no longer answers the program shown: it is greyed.
+    expect(page.locator("section.cmp-contour-panel")).to_have_class(re.compile("stale"))
     # A parameter name full of HTML comes back in the message, as text
     page.locator("#cmp-program").fill("x = 1.0\ny = 2.0\nloss = x*y")
     page.locator("#param-y").fill(f"<img src=x onerror={PWN}>")
@@ -95,3 +103,26 @@ def test_a_bad_program_is_a_positioned_error_as_text(page: Page, api, page_probl
     expect(box).to_contain_text(re.compile(r"params"))
     assert page.evaluate("window.__pwned") is None
     expect(page.locator("#error img")).to_have_count(0)
+
+
+def test_saddle_newton_is_labelled_a_saddle_not_converged(page: Page, api, artifacts):
+    page.goto("/compare?landscape=saddle")
+    wait_finished(page, 80)
+    cells = page.locator('#costs tr[data-method="newton"] td').all_inner_texts()
+    assert cells[-2].strip() == "converged — to a saddle, not a minimum"
+    end = page.locator('#costs tr[data-method="newton"] td[data-kind]')
+    expect(end).to_have_attribute("data-kind", "saddle")
+    label = page.locator('#contour text.end[data-kind="saddle"]')
+    expect(label).to_have_text("Newton: saddle point")
+    gd = page.locator('#contour text.end[data-kind="minimum"]')
+    expect(gd).to_contain_text("GD")
+    expect(page.locator("#newton-why")).to_contain_text("its stationary point is the saddle")
+    assert page.locator("#contour g.minimum").count() == 2
+    # Paths never hide each other: each method has its own dash pattern or width.
+    trails = [page.locator(f'#contour g.run[data-method="{m}"] path.trail') for m in METHODS]
+    styles = {(t.get_attribute("stroke-dasharray"), t.get_attribute("stroke-width"))
+              for t in trails}
+    assert len(styles) == len(METHODS)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(artifacts / f"compare-saddle-{width}.png"), full_page=True)

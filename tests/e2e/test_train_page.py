@@ -5,6 +5,7 @@ chart, at desktop and phone widths, with no JS errors (conftest)."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlparse
 
 from chainrule.optimize.optim import OptimizerConfig
@@ -58,7 +59,28 @@ def test_bad_program_shows_a_positioned_error(page: Page, page_problems):
     page.locator("#train-program").fill("w = 1.0\nloss = (w *")
     fill(page, params="w")
     page.locator("#train-button").click()
-    expect(page.locator("#error")).to_contain_text("line 2")
+    expect(page.locator("#error")).to_contain_text("Line 2, column")
+    # The same positioned message as the other pages: the source line, a caret under it.
+    expect(page.locator("#error pre.error-source")).to_contain_text("loss = (w *")
+    expect(page.locator("#error .caret")).to_have_text(re.compile(r"^ *\^$"))
+
+
+def test_a_failed_run_greys_the_previous_plots(page: Page, page_problems):
+    page_problems.allow(r"400.*/api/v1/train")
+    page_problems.allow(r"requestfailed: .*/api/v1/train net::ERR_ABORTED")
+    page.goto("/train")
+    page.select_option("#source", "regression")
+    fill(page, max_steps="5", tol="0")
+    page.locator("#train-button").click()
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps")
+    loss_panel = page.locator("section[aria-labelledby=loss-heading]")
+    expect(loss_panel).not_to_have_class(re.compile("stale"))
+    page.locator("#train-program").fill("w = 1.0\nloss = w +")
+    fill(page, params="w")
+    page.locator("#train-button").click()
+    expect(page.locator("#error")).to_be_visible()
+    expect(loss_panel).to_have_class(re.compile("stale"))
+    expect(page.locator("section.deep-panel")).not_to_have_class(re.compile("stale"))
 
 
 def test_digits_on_a_phone(page: Page, artifacts):

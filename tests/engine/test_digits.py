@@ -63,6 +63,11 @@ def test_a_short_run_is_well_above_chance():
     assert len(result["predictions"]) == len(result["test_labels"])
     right = np.mean(np.array(result["predictions"]) == np.array(result["test_labels"]))
     assert right == pytest.approx(result["test_accuracy"])
+    # The confusion matrix counts the same pairs: its diagonal is the right answers.
+    cm = np.array(result["confusion"])
+    assert cm.shape == (10, 10) and cm.sum() == len(result["test_labels"])
+    assert np.trace(cm) / cm.sum() == pytest.approx(result["test_accuracy"])
+    assert list(cm.sum(axis=1)) == [result["test_labels"].count(c) for c in range(10)]
 
 
 def test_untrained_network_is_at_chance():

@@ -5,7 +5,8 @@ import { BY_ID } from "./methods.js";
 
 const W = 640;
 const H = 470;
-const M = { top: 22, right: 14, bottom: 40, left: 56 };
+const M = { top: 22, right: 86, bottom: 40, left: 56 };
+const BAR = { x: W - 68, width: 12 };  // the colour scale, right of the plot
 const LEVELS = 16;
 
 function finite(v) {
@@ -29,7 +30,7 @@ export function scales(contour) {
   };
 }
 
-export function drawSurface(svg, result) {
+export function drawSurface(svg, result, minima = []) {
   const { contour } = result;
   const n = contour.xs.length;
   const m = contour.ys.length;
@@ -64,7 +65,51 @@ export function drawSurface(svg, result) {
     .attr("x", W - M.right).attr("y", H - 6).attr("text-anchor", "end").text((d) => d);
   root.selectAll("text.y-label").data([contour.y]).join("text").attr("class", "y-label axis-label")
     .attr("x", 6).attr("y", 14).text((d) => d);
+  drawColorBar(root, thresholds, color, contour);
+  drawMinima(root, minima, x, y);
   root.selectAll("g.paths").data([null]).join("g").attr("class", "paths").attr("clip-path", "url(#cmp-clip)").raise();
+}
+
+/** The colour scale: one band per contour level, ticked in loss units (the
+ * levels are log-spaced heights above the grid's lowest loss). */
+function drawColorBar(root, thresholds, color, contour) {
+  const top = M.top;
+  const bottom = H - M.bottom;
+  const [t0, t1] = [thresholds[0], thresholds[thresholds.length - 1] + (thresholds[1] - thresholds[0] || 1)];
+  const pos = d3.scaleLinear([t0, t1], [bottom, top]);
+  const bar = root.selectAll("g.colorbar").data([null]).join("g").attr("class", "colorbar");
+  bar.selectAll("rect.band").data(thresholds).join("rect").attr("class", "band")
+    .attr("x", BAR.x).attr("width", BAR.width)
+    .attr("y", (t, i) => pos(thresholds[i + 1] ?? t1)).attr("height", (t, i) => pos(t) - pos(thresholds[i + 1] ?? t1))
+    .attr("fill", (t) => color(t));
+  // Tick at five levels, labelled with the loss that level stands for.
+  const lo = Number.isFinite(contour.min) ? contour.min : 0;
+  const hi = Number.isFinite(contour.max) ? contour.max : lo + 1;
+  const delta = Math.max((hi - lo) * 1e-4, 1e-12);
+  const loss = (t) => 10 ** t - delta + lo;
+  // Ticks where the labels differ: the levels crowd near the lowest loss.
+  const fmt = d3.format(".3~g");
+  const ticks = [];
+  for (const t of d3.range(6).map((i) => t0 + ((t1 - t0) * i) / 5)) {
+    if (!ticks.some((u) => fmt(loss(u)) === fmt(loss(t)))) ticks.push(t);
+  }
+  bar.selectAll("text.tick").data(ticks).join("text").attr("class", "tick")
+    .attr("x", BAR.x + BAR.width + 3).attr("y", (t) => pos(t) + 4).text((t) => fmt(loss(t)));
+  bar.selectAll("text.title").data(["loss"]).join("text").attr("class", "title axis-label")
+    .attr("x", BAR.x - 2).attr("y", top - 8).text((d) => d);
+}
+
+/** The true minima, as the landscape knows them: a ring with a cross. */
+function drawMinima(root, minima, x, y) {
+  const g = root.selectAll("g.minima").data([null]).join("g").attr("class", "minima");
+  const marks = g.selectAll("g.minimum").data(minima).join((enter) => {
+    const m = enter.append("g").attr("class", "minimum");
+    m.append("path").attr("d", "M-6,-6L6,6M-6,6L6,-6");
+    m.append("text").attr("x", -10).attr("y", -9).attr("text-anchor", "end").text("true minimum");
+    return m;
+  });
+  marks.attr("transform", (d) => `translate(${x(d[0])},${y(d[1])})`)
+    .attr("data-x", (d) => d[0]).attr("data-y", (d) => d[1]);
 }
 
 function point(entry, params, x, y) {
@@ -80,14 +125,47 @@ export function drawPaths(svg, result, step) {
     return { id, shown, here: shown[shown.length - 1] };
   });
   const line = d3.line().defined((p) => p !== null);
+  // Wide lines first: the thinner, dashed ones on top stay visible where paths coincide.
+  runs.sort((a, b) => BY_ID[b.id].width - BY_ID[a.id].width);
   const groups = d3.select(svg).select("g.paths").selectAll("g.run").data(runs, (d) => d.id)
-    .join("g").attr("class", "run").attr("data-method", (d) => d.id);
-  groups.selectAll("path.halo").data((d) => [d]).join("path").attr("class", "halo").attr("d", (d) => line(d.shown));
+    .join("g").attr("class", "run").attr("data-method", (d) => d.id).order();
+  groups.selectAll("path.halo").data((d) => [d]).join("path").attr("class", "halo")
+    .attr("stroke-width", (d) => BY_ID[d.id].width + 2.5).attr("d", (d) => line(d.shown));
   groups.selectAll("path.trail").data((d) => [d]).join("path").attr("class", "trail")
-    .attr("stroke", (d) => BY_ID[d.id].color).attr("d", (d) => line(d.shown));
+    .attr("stroke", (d) => BY_ID[d.id].color).attr("stroke-width", (d) => BY_ID[d.id].width)
+    .attr("stroke-dasharray", (d) => BY_ID[d.id].dash).attr("d", (d) => line(d.shown));
   groups.selectAll("circle.at").data((d) => (d.here ? [d] : [])).join("circle").attr("class", "at")
-    .attr("r", 5.5).attr("fill", (d) => BY_ID[d.id].color).attr("cx", (d) => d.here[0]).attr("cy", (d) => d.here[1]);
+    .attr("r", (d) => 3 + BY_ID[d.id].width / 1.5).attr("fill", (d) => BY_ID[d.id].color)
+    .attr("cx", (d) => d.here[0]).attr("cy", (d) => d.here[1]);
+  drawEnds(svg, result, step, x, y);
+  d3.select(svg).select("g.minima").raise();  // the true minima stay visible under the paths' dots
   const start = point(Object.values(result.runs)[0].history[0], params, x, y);
   d3.select(svg).select("g.paths").selectAll("circle.start").data(start ? [start] : []).join("circle")
     .attr("class", "start").attr("r", 7).attr("cx", (d) => d[0]).attr("cy", (d) => d[1]).lower();
+}
+
+const KIND_TEXT = { minimum: "minimum", saddle: "saddle point", maximum: "maximum", unknown: "" };
+
+/** Once a run's path is drawn to its end, name the kind of point it stopped at;
+ * runs ending at the same place and kind share one label ("GD, Adam: minimum"). */
+function drawEnds(svg, result, step, x, y) {
+  const ends = [];
+  for (const [id, run] of Object.entries(result.runs)) {
+    const last = run.history.length - 1;
+    const p = point(run.history[last], result.params, x, y);
+    if (step < last || !p || !run.end || run.end.kind === "unknown") continue;
+    const same = ends.find((e) => e.kind === run.end.kind && Math.hypot(e.p[0] - p[0], e.p[1] - p[1]) < 16);
+    if (same) same.ids.push(id);
+    else ends.push({ ids: [id], p, kind: run.end.kind });
+  }
+  ends.forEach((e, k) => { e.dy = ends.slice(0, k).filter((o) => Math.hypot(o.p[0] - e.p[0], o.p[1] - e.p[1]) < 30).length * 15; });
+  d3.select(svg).selectAll("g.ends").data([null]).join("g").attr("class", "ends")
+    .selectAll("text.end").data(ends, (d) => d.ids.join()).join("text").attr("class", "end")
+    .attr("data-method", (d) => d.ids.join(" ")).attr("data-kind", (d) => d.kind)
+    // Right of the point in the plot's left half, left of it in the right half.
+    .attr("x", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? d.p[0] - 10 : d.p[0] + 10))
+    .attr("text-anchor", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? "end" : "start"))
+    .attr("y", (d) => d.p[1] + 18 + d.dy)
+    .attr("fill", (d) => (d.ids.length === 1 ? BY_ID[d.ids[0]].color : "#0f172a"))
+    .text((d) => `${d.ids.map((i) => BY_ID[i].short).join(", ")}: ${KIND_TEXT[d.kind]}`);
 }

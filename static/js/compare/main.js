@@ -8,6 +8,7 @@ import { drawPaths, drawSurface } from "./contour.js";
 import { DEFAULT_LR, METHODS } from "./methods.js";
 import { drawCosts, drawOverwrite, drawTrust } from "./tables.js";
 import { explainNewton } from "./why.js";
+import { renderError } from "../views/error.js";
 
 const data = JSON.parse(document.getElementById("compare-data").textContent);
 const $ = (id) => document.getElementById(id);
@@ -57,16 +58,14 @@ function requestBody() {
   };
 }
 
+// The main page's positioned error (message, source line, caret); a failed run
+// greys the previous result, which no longer answers the program shown.
 function showError(err) {
-  const el = $("error");
-  if (!err) {
-    el.hidden = true;
-    el.textContent = "";
-    return;
+  const d = err ? err.detail || { message: String(err.message || err) } : null;
+  renderError($("error"), document.createElement("pre"), $("cmp-program").value, d);
+  for (const id of ["cmp-contour-heading", "cmp-charts-heading"]) {
+    $(id).closest("section").classList.toggle("stale", Boolean(err));
   }
-  const d = err.detail || { message: String(err.message || err) };
-  el.textContent = d.line ? `Line ${d.line}, column ${d.col}: ${d.message}` : d.message;
-  el.hidden = false;
 }
 
 function setStep(k) {
@@ -109,12 +108,15 @@ async function run() {
     Object.assign(state, { result, trace: trace.failed ? null : trace });
     state.maxStep = d3.max(Object.values(result.runs), (r) => r.history.length - 1) || 0;
     $("cmp-step").max = state.maxStep;
-    drawSurface($("contour"), result);
+    // The landscape's own lesson and minima apply only while its program is unchanged.
+    const shown = data.landscapes.find((l) => l.id === $("landscape").value);
+    const same = shown && shown.program === body.program && shown.params.join() === body.params.join();
+    drawSurface($("contour"), result, same ? shown.minima : []);
     drawCosts(document.querySelector("#costs tbody"), result);
     drawTrust({ ratio: $("cost-ratio"), symbolic: document.querySelector("#symbolic tbody") }, state.trace,
       trace.failed);
     drawOverwrite($("overwrite"), state.trace, $("overwrite-toggle").checked);
-    explainNewton($("newton-why"), result);
+    explainNewton($("newton-why"), result, same ? shown.id : null);
     d3.select("#cmp-legend").selectAll("span.item").data(Object.keys(result.runs)).join("span")
       .attr("class", "item").attr("data-method", (d) => d).each(function (id) {
         const m = METHODS.find((x) => x.id === id);

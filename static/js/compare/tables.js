@@ -16,12 +16,32 @@ export function drawCosts(tbody, result) {
       { text: String(run.cost.function_evals) },
       { text: String(run.cost.hessian_evals) },
       { text: (run.cost.seconds * 1000).toFixed(1) },
-      { text: run.stopped.replace("_", " ") },
+      { text: stoppedText(run) },
+      { text: endText(run.end), kind: run.end?.kind },
     ]).join("td").each(function (d) {
       const td = d3.select(this).text("");
+      if (d.kind) td.attr("class", `end-kind ${d.kind}`).attr("data-kind", d.kind);
       if (d.swatch) td.append("span").attr("class", "swatch").style("background", d.swatch);
       td.append("span").text(d.text);
     });
+}
+
+/** "converged" says only that the gradient vanished: at a saddle, say so. */
+function stoppedText(run) {
+  const text = run.stopped.replace("_", " ");
+  if (run.stopped === "converged" && run.end && run.end.kind !== "minimum" && run.end.kind !== "unknown") {
+    return `${text} — to a ${run.end.kind}, not a minimum`;
+  }
+  return text;
+}
+
+function endText(end) {
+  if (!end) return "";
+  const eig = end.eigenvalues.map(num).join(", ");
+  if (end.kind === "unknown") {
+    return end.eigenvalues.length && !end.stationary ? `not stationary (λ = ${eig})` : "unknown";
+  }
+  return `${end.kind} (λ = ${eig})`;
 }
 
 function renderLatex(el, latex) {

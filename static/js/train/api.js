@@ -8,8 +8,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function streamTrain(body, onLine) {
-  const response = await fetch("/api/v1/train", {
+export async function streamTrain(body, onLine, path = "/api/v1/train") {
+  const response = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ...body, stream: true }),

@@ -3,7 +3,7 @@
 // axis) non-positive y are gaps, never NaN paths.
 
 const d3 = window.d3;
-const MARGIN = { top: 10, right: 90, bottom: 24, left: 58 };
+const MARGIN = { top: 10, right: 90, bottom: 38, left: 66 };
 const COLORS = ["#4338ca", "#c2410c", "#0f766e", "#a21caf", "#0369a1", "#b45309",
   "#15803d", "#be123c", "#475569", "#7c3aed"];
 
@@ -11,7 +11,11 @@ export function color(i) {
   return COLORS[i % COLORS.length];
 }
 
-export function render(svgEl, series, { logY = false, marker = null, xLabel = "step" } = {}) {
+/** Options: logY; marker (an x to mark); xLabel, yLabel (axis titles, with units);
+ * yDomain (a fixed y range, the same whatever the data); band ([lo, hi] shaded, with
+ * bandLabel). */
+export function render(svgEl, series, { logY = false, marker = null, xLabel = "step", yLabel = "",
+  yDomain = null, band = null, bandLabel = "" } = {}) {
   const svg = d3.select(svgEl);
   const { width, height } = svgEl.getBoundingClientRect();
   if (!width || !height) return;
@@ -26,19 +30,33 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
     return;
   }
   const xs = d3.extent(points, (p) => p[0]);
-  let ys = d3.extent(points, (p) => p[1]);
+  let ys = yDomain ?? d3.extent(points, (p) => p[1]);
   if (ys[0] === ys[1]) ys = logY ? [ys[0] / 2, ys[1] * 2] : [ys[0] - 1, ys[1] + 1];
   const x = d3.scaleLinear().domain(xs[0] === xs[1] ? [xs[0], xs[0] + 1] : xs)
     .range([MARGIN.left, width - MARGIN.right]);
-  const y = (logY ? d3.scaleLog() : d3.scaleLinear()).domain(ys).nice()
+  const y = (logY ? d3.scaleLog() : d3.scaleLinear()).domain(ys)
     .range([height - MARGIN.bottom, MARGIN.top]);
+  if (!yDomain) y.nice();
   const plot = svg.selectAll("g.plot").data([null]).join("g").attr("class", "plot");
+  const shade = plot.selectAll("g.band").data(band ? [band] : []).join("g").attr("class", "band");
+  shade.selectAll("rect").data((b) => [b]).join("rect").attr("x", MARGIN.left)
+    .attr("width", width - MARGIN.left - MARGIN.right)
+    .attr("y", (b) => y(b[1])).attr("height", (b) => y(b[0]) - y(b[1]));
+  shade.selectAll("text").data((b) => [b]).join("text").attr("x", MARGIN.left + 6)
+    .attr("y", (b) => y(b[0]) - 4).text(bandLabel);
+  plot.selectAll("text.x-title").data([xLabel]).join("text").attr("class", "axis-title x-title")
+    .attr("x", (MARGIN.left + width - MARGIN.right) / 2).attr("y", height - 4)
+    .attr("text-anchor", "middle").text((d) => d);
+  plot.selectAll("text.y-title").data(yLabel ? [yLabel] : []).join("text").attr("class", "axis-title y-title")
+    .attr("transform", `translate(13,${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`)
+    .attr("text-anchor", "middle").text((d) => d);
   plot.selectAll("g.x").data([null]).join("g").attr("class", "axis x")
     .attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).ticks(Math.max(2, width / 90)).tickSizeOuter(0));
   plot.selectAll("g.y").data([null]).join("g").attr("class", "axis y")
     .attr("transform", `translate(${MARGIN.left},0)`)
-    .call(d3.axisLeft(y).ticks(Math.max(2, height / 45), logY ? "~e" : "~g"));
+    .call(logY ? d3.axisLeft(y).ticks(Math.max(2, height / 45), "~e")
+      : d3.axisLeft(y).ticks(Math.max(2, height / 45)).tickFormat(plain));
   const line = d3.line().defined((p) => ok(p[1])).x((p) => x(p[0])).y((p) => y(p[1]));
   plot.selectAll("path.line").data(series, (s) => s.name).join("path")
     .attr("class", "line").attr("stroke", (s, i) => s.color ?? color(i))
@@ -54,6 +72,12 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
     .attr("class", "marker").attr("x1", (m) => x(m)).attr("x2", (m) => x(m))
     .attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom);
   plot.attr("data-points", points.length).attr("data-x-label", xLabel);
+}
+
+/** Linear-axis ticks: 100 and 0.25 as written, exponents only when very large or small. */
+function plain(v) {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? d3.format("~e")(v) : d3.format(",~r")(v);
 }
 
 /** A JSON number or one of the strings "NaN", "Infinity", "-Infinity". */

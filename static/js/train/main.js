@@ -2,13 +2,18 @@
 // every computation; this file only asks, collects the stream and draws.
 import { ApiError, cancelRun, deepGradients, fetchTrain, streamTrain } from "./api.js";
 import { num, render } from "./chart.js";
-import { renderDigits } from "./digits.js";
+import { renderConfusion, renderDigits } from "./digits.js";
+import { renderBoundary, renderFit } from "./classify.js";
+import { DEEP_WHY, HEALTHY } from "./deep.js";
+import { renderUpdate } from "./update.js";
+import { renderError } from "../views/error.js";
 
 const $ = (sel) => document.querySelector(sel);
 const { examples } = JSON.parse($("#train-data").textContent);
 const DATA_NAMES = new Set(["x", "y", "X", "Y", "x1", "x2", "target", "lam"]);
 const run = { history: [], kind: "program", cancel: null, program: "", done: null, step: 0 };
 let frame = 0;
+const XLABEL = { step: "step (updates taken)", epoch: "epoch (passes over the training set)" };
 let current = 0;  // lines of a replaced run are dropped
 
 function leaves(program) {
@@ -19,12 +24,19 @@ function leaves(program) {
 function chooseSource() {
   const id = $("#source").value;
   const digits = id === "digits";
-  run.kind = digits ? "digits" : "program";
-  document.querySelectorAll("[data-for=program]").forEach((el) => { el.hidden = digits; });
-  document.querySelectorAll("[data-for=digits]").forEach((el) => { el.hidden = !digits; });
+  run.kind = digits || id === "classify" ? id : "program";
+  // data-for="program classify": shown for each kind it names.
+  document.querySelectorAll("[data-for]:not([data-for=momentum])").forEach((el) => {
+    el.hidden = !el.dataset.for.split(" ").includes(run.kind);
+  });
+  $("#fit-panel").hidden = true;  // until a run brings data to fit
   if (digits) {
     $("#optimizer").value = "adam";
     $("#lr").value = "0.01";
+  } else if (run.kind === "classify") {
+    $("#optimizer").value = "adam";
+    $("#lr").value = "0.03";
+    $("#epochs").value = "300";
   } else {
     const ex = examples.find((e) => e.id === id);
     $("#train-program").value = ex.program;
@@ -51,6 +63,11 @@ function requestBody() {
   if (run.kind === "digits") {
     return { model: "digits", epochs: number("#epochs"), seed: number("#seed"), optimizer };
   }
+  if (run.kind === "classify") {
+    const hidden = $("#hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+    return { dataset: $("#dataset").value, noise: number("#noise"), hidden, activation: $("#activation").value,
+      optimizer, epochs: number("#epochs"), l2: number("#l2"), seed: number("#seed") };
+  }
   return {
     program: $("#train-program").value,
     params: $("#params").value.split(",").map((s) => s.trim()).filter(Boolean),
@@ -64,8 +81,12 @@ async function train(event) {
   if (run.cancel && !run.done) cancelRun(run.cancel);  // a new run replaces the old
   const body = requestBody();
   Object.assign(run, { history: [], cancel: null, done: null, step: 0, program: body.program });
-  run.total = run.kind === "digits" ? body.epochs : body.max_steps;
+  run.total = run.kind === "program" ? body.max_steps : body.epochs;
+  run.fitData = null;
+  run.data = null;
+  run.snapshot = null;
   $("#error").hidden = true;
+  setStale(false);
   $("#status").textContent = "Training…";
   $("#train-button").disabled = true;
   document.body.classList.add("is-busy");
@@ -73,7 +94,8 @@ async function train(event) {
     const token = ++current;
     // Digits takes well under a second: one answer; programs stream their steps.
     const ask = run.kind === "digits" ? fetchTrain : streamTrain;
-    await ask(body, (line) => token === current && onLine(line));
+    const path = run.kind === "classify" ? "/api/v1/classify" : "/api/v1/train";
+    await ask(body, (line) => token === current && onLine(line), path);
   } catch (err) {
     showError(err instanceof ApiError ? err.body : { message: String(err) });
   } finally {
@@ -89,42 +111,55 @@ function onLine(line) {
     run.cancel = line.cancel;
     $("#cancel-button").disabled = false;
   } else if (line.type === "progress") {
+    for (const e of line.history) {
+      if (e.fit_data) run.fitData = e.fit_data;
+      if (e.data) run.data = e.data;
+    }
     run.history.push(...line.history);
   } else if (line.type === "done") {
     run.done = line;
     if (line.program) run.program = line.program;
     run.step = Math.max(0, run.history.length - 1);
+    run.snapshot = null;  // the playground shows its last boundary first
   } else if (line.type === "error") {
     showError(line.error);
   }
   if (!frame) frame = requestAnimationFrame(draw);  // one redraw per frame, however fast
 }
 
+// The main page's positioned error (message, source line, caret); the plots of
+// the failed run are greyed, not left to look like its result.
 function showError(e) {
-  const where = e.line ? ` (line ${e.line}, col ${e.col})` : "";
-  $("#error").textContent = `${e.message}${where}`;
-  $("#error").hidden = false;
+  const source = run.kind === "program" ? $("#train-program").value : "";
+  renderError($("#error"), document.createElement("pre"), source, e);
   $("#status").textContent = "";
+  setStale(true);
+}
+
+function setStale(stale) {
+  document.querySelectorAll(".chart-panel:not(.deep-panel)").forEach((el) => el.classList.toggle("stale", stale));
 }
 
 function draw() {
   frame = 0;
   const h = run.history;
-  const x = run.kind === "digits" ? "epoch" : "step";
+  const x = run.kind === "program" ? "step" : "epoch";
   const last = h[h.length - 1];
   $("#progress").value = run.done ? 1 : last ? Math.min(1, last[x] / Math.max(1, run.total)) : 0;
   render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
-    { logY: h.every((e) => num(e.loss) > 0), xLabel: x,
+    { logY: h.every((e) => num(e.loss) > 0), xLabel: XLABEL[x],
+      yLabel: h.every((e) => num(e.loss) > 0) ? "loss L (log scale)" : "loss L",
       marker: run.kind === "program" && run.done ? run.step : null });
-  const names = last ? Object.keys(last.grad_norms) : [];
+  const names = last?.grad_norms ? Object.keys(last.grad_norms) : [];
   render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
-    { logY: true, xLabel: x });
+    { logY: true, xLabel: XLABEL[x], yLabel: x === "epoch" ? "RMS ‖∂L/∂W‖ (log)" : "‖∂L/∂p‖ (log scale)" });
   if (run.kind === "program") drawParams(h);
+  else if (run.kind === "classify") drawClassify(h);
   else if (run.done) drawDigits(run.done);
   if (run.done) {
     const reason = { converged: "converged", max_steps: "reached max steps", diverged: "diverged",
       cancelled: "cancelled", time_limit: "hit the time limit" }[run.done.stopped];
-    const steps = run.kind === "digits" ? `${h.length} epochs` : `${Math.max(0, h.length - 1)} updates`;
+    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${Math.max(0, h.length - 1)} epochs`;
     $("#status").textContent = `Stopped: ${reason} after ${steps}.`;
     $("#status").dataset.stopped = run.done.stopped;
   } else if (last) {
@@ -142,12 +177,15 @@ function drawParams(h) {
       series.push({ name: label, points: h.map((e) => [e.step, num([e.params[name]].flat(Infinity)[k])]) });
     });
   }
-  render($("#param-chart"), series, { marker: run.done ? run.step : null });
+  render($("#param-chart"), series, { marker: run.done ? run.step : null, xLabel: XLABEL.step,
+    yLabel: "parameter value" });
   const slider = $("#iteration");
   slider.max = String(Math.max(0, h.length - 1));
   slider.disabled = !run.done;
   slider.value = String(run.step);
   $("#iteration-label").textContent = String(run.step);
+  renderUpdate($("#update"), h, run.step);
+  drawFit(h);
   const entry = h[run.step];
   if (!entry) return;
   const short = (v) => (Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? String(+v.toPrecision(6)) : v);
@@ -157,25 +195,76 @@ function drawParams(h) {
   $("#open-step").href = `/?${q}`;
 }
 
+/** The data and the prediction at the shown step: the last curve at or before it. */
+function drawFit(h) {
+  $("#fit-panel").hidden = !run.fitData;
+  if (!run.fitData) return;
+  const upTo = run.done ? run.step : h.length - 1;
+  let entry = null;
+  for (let k = Math.min(upTo, h.length - 1); k >= 0 && !entry; k -= 1) if (h[k].fit) entry = h[k];
+  renderFit($("#fit"), run.fitData, entry);
+}
+
+/** The boundary at the chosen snapshot (live: the newest), accuracies, the link. */
+function drawClassify(h) {
+  const snaps = h.filter((e) => e.boundary);
+  const slider = $("#snapshot");
+  slider.max = String(Math.max(0, snaps.length - 1));
+  slider.disabled = !run.done;
+  if (!run.done || run.snapshot === null) run.snapshot = snaps.length - 1;
+  slider.value = String(Math.max(0, run.snapshot));
+  const entry = snaps[run.snapshot];
+  renderBoundary($("#boundary"), run.data, entry);
+  $("#snapshot-label").textContent = entry ? String(entry.epoch) : "0";
+  if (entry) {
+    $("#classify-accuracy").textContent = `epoch ${entry.epoch}: train ${(entry.train_accuracy * 100).toFixed(1)}% · ` +
+      `test ${(entry.test_accuracy * 100).toFixed(1)}% · loss ${(+num(entry.loss).toPrecision(4))}`;
+    $("#open-sample").href = `/?${new URLSearchParams({ program: entry.sample })}`;
+  }
+  render($("#accuracy-chart"), [
+    { name: "train", points: h.map((e) => [e.epoch, e.train_accuracy * 100]) },
+    { name: "test", points: h.map((e) => [e.epoch, e.test_accuracy * 100]) },
+  ], { xLabel: "epoch (full-batch updates)", yLabel: "accuracy (%)", yDomain: [0, 100],
+    marker: run.done && entry ? entry.epoch : null });
+}
+
 function drawDigits(done) {
   $("#accuracy").textContent = `Test accuracy ${(done.test_accuracy * 100).toFixed(1)}% ` +
     `(train ${(done.train_accuracy * 100).toFixed(1)}%) in ${done.seconds.toFixed(2)} s`;
   renderDigits($("#digits-grid"), done);
+  renderConfusion($("#confusion"), done.confusion);
 }
+
+// One fixed log axis for every setting, so an explosion looks as large as it is:
+// the nine settings are asked for once and the axis spans them all.
+const deep = { all: null, domain: null };
 
 async function drawDeep() {
   try {
-    const data = await deepGradients($("#deep-activation").value, $("#deep-init").value);
-    render($("#deep-chart"), [{ name: "‖dL/dW‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
-      { logY: true, xLabel: "layer" });
+    if (!deep.all) {
+      const settings = ["sigmoid", "tanh", "relu"].flatMap((a) => ["naive", "xavier", "he"].map((i) => [a, i]));
+      deep.all = await Promise.all(settings.map(([a, i]) => deepGradients(a, i)));
+      const norms = deep.all.flatMap((d) => d.layers.map((l) => num(l.grad_norm))).filter((v) => v > 0 && Number.isFinite(v));
+      deep.domain = [10 ** Math.floor(Math.log10(Math.min(...norms))), 10 ** Math.ceil(Math.log10(Math.max(...norms)))];
+    }
+    const activation = $("#deep-activation").value;
+    const init = $("#deep-init").value;
+    const data = deep.all.find((d) => d.activation === activation && d.init === init);
+    render($("#deep-chart"), [{ name: "‖∂L/∂W‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
+      { logY: true, xLabel: "layer (1 = input)", yLabel: "‖∂L/∂W_layer‖ (log scale)", yDomain: deep.domain,
+        band: HEALTHY, bandLabel: "healthy: 10⁻² to 10¹" });
+    $("#deep-why").textContent = DEEP_WHY[`${activation} ${init}`];
+    $("#deep-chart").dataset.setting = `${activation} ${init}`;
   } catch (err) {
-    showError({ message: String(err.message ?? err) });
+    renderError($("#error"), document.createElement("pre"), "", { message: String(err.message ?? err) });
   }
 }
 
 function init() {
   for (const e of examples) $("#source").append(new Option(e.title, e.id));
   $("#source").append(new Option("Digits classifier, 64-32-10 (1,797 images)", "digits"));
+  $("#source").append(new Option("Classification playground: 2-D points", "classify"));
+  $("#snapshot").addEventListener("input", (e) => { run.snapshot = Number(e.target.value); draw(); });
   $("#source").addEventListener("change", chooseSource);
   $("#optimizer").addEventListener("change", chooseOptimizer);
   $("#train-form").addEventListener("submit", train);

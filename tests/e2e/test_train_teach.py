@@ -1,0 +1,117 @@
+"""/train teaches: the update worked out for the scrubbed iteration (numbers
+from the engine's history), the fit view of a program fitting data, the
+classification playground's boundary, and the deep-gradient chart on one
+fixed axis with its healthy band."""
+
+from __future__ import annotations
+
+from chainrule.nets.classify import ClassifyConfig, split
+from chainrule.optimize.fit import FIT_EXAMPLES
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.train import train_program
+from playwright.sync_api import Page, expect
+
+STREAM_ABORT = r"requestfailed: .*/api/v1/(train|classify) net::ERR_ABORTED"
+
+
+def fill(page: Page, **fields: str) -> None:
+    for name, value in fields.items():
+        page.locator(f"#train-form [name={name}]").fill(value)
+
+
+def train(page: Page, source: str, optimizer: str, lr: str, steps: str) -> None:
+    page.goto("/train")
+    page.select_option("#source", source)
+    page.select_option("#optimizer", optimizer)
+    fill(page, lr=lr, max_steps=steps, tol="0")
+    page.locator("#train-button").click()
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=15_000)
+
+
+def test_sgd_update_hook_shows_the_new_value(page: Page, examples, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "regression", "sgd", "0.01", "20")
+    hook = page.locator('[data-update][data-param="w"]')
+    # Iteration 0: w ← 2.0 − 0.01 × (−18.0) = 2.18, the engine's first update.
+    expected = train_program(examples["regression"]["program"], ["w", "b"],
+                             OptimizerConfig("sgd", 0.01), 20, 0.0)["history"]
+    page.locator("#iteration").fill("0")
+    expect(hook).to_contain_text("= 2 − 0.01 × (−18) = 2.18")
+    assert float(hook.get_attribute("data-new")) == expected[1]["params"]["w"]
+    page.locator("#iteration").fill("7")
+    expect(hook).to_have_attribute("data-new", str(expected[8]["params"]["w"]))
+    assert hook.text_content().endswith(f"= {expected[8]['params']['w']:.6g}".replace("-", "−"))
+
+
+def test_adam_update_writes_out_its_moments(page: Page, examples, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "regression", "adam", "0.1", "5")
+    page.locator("#iteration").fill("2")
+    block = page.locator("#update .worked-param").first
+    expect(block).to_contain_text("m ← β₁·m + (1 − β₁)·g")
+    expect(block).to_contain_text("v̂ = v / (1 − β₂^t)")
+    expected = train_program(examples["regression"]["program"], ["w", "b"],
+                             OptimizerConfig("adam", 0.1), 5, 0.0)["history"]
+    hook = page.locator('[data-update][data-param="b"]')
+    assert float(hook.get_attribute("data-new")) == expected[3]["params"]["b"]
+
+
+def test_fit_view_draws_the_data_and_the_models_curve(page: Page, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    program = next(e for e in FIT_EXAMPLES if e["id"] == "fit_line")["program"]
+    train(page, "fit_line", "sgd", "0.05", "100")
+    fit = page.locator("svg#fit")
+    expect(fit).to_be_visible()
+    assert fit.locator("circle.datum").count() == 8
+    expected = train_program(program, ["w", "b"], OptimizerConfig("sgd", 0.05), 100, 0.0)
+    assert fit.get_attribute("data-step") == "100"
+    before = fit.locator("path.prediction").get_attribute("d")
+    page.locator("#iteration").fill("0")
+    expect(fit).to_have_attribute("data-step", "0")
+    assert fit.locator("path.prediction").get_attribute("d") != before
+    assert int(fit.get_attribute("data-curve-points")) == len(expected["history"][0]["fit"]["x"])
+
+
+def test_a_program_without_data_has_no_fit_view(page: Page, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "regression", "sgd", "0.01", "5")
+    expect(page.locator("#fit-panel")).to_be_hidden()
+
+
+def test_classify_draws_the_boundary_and_opens_a_sample(page: Page, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    page.goto("/train")
+    page.select_option("#source", "classify")
+    page.select_option("#dataset", "xor")
+    fill(page, hidden="8", epochs="200", seed="0")
+    page.locator("#train-button").click()
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=20_000)
+    boundary = page.locator("svg#boundary")
+    assert boundary.get_attribute("data-epoch") == "200"
+    assert boundary.get_attribute("data-cells") == str(40 * 40)
+    X, _, X_test, _ = split(ClassifyConfig(dataset="xor"))
+    assert boundary.locator("circle.train").count() == len(X)
+    assert boundary.locator("circle.test").count() == len(X_test)
+    expect(page.locator("#classify-accuracy")).to_contain_text("train")
+    page.locator("#snapshot").fill("0")
+    expect(boundary).to_have_attribute("data-epoch", "0")
+    href = page.locator("#open-sample").get_attribute("href")
+    assert "cross_entropy" in href
+    page.locator("#open-sample").click()
+    expect(page.locator("svg#graph g.node").first).to_be_visible(timeout=10_000)
+    assert page.locator("svg#graph g.node[data-label=W1]").count() >= 1
+
+
+def test_deep_chart_keeps_one_axis_for_every_setting(page: Page):
+    page.goto("/train")
+    chart = page.locator("#deep-chart")
+    expect(chart.locator("g.plot")).to_have_attribute("data-points", "16", timeout=10_000)
+    ticks = chart.locator("g.axis.y").text_content()
+    expect(page.locator("#deep-why")).to_contain_text("σ′ ≤ 0.25")
+    for init in ("xavier", "he"):
+        page.select_option("#deep-init", init)
+        expect(chart).to_have_attribute("data-setting", f"sigmoid {init}")
+        assert chart.locator("g.axis.y").text_content() == ticks
+    assert chart.locator("g.band rect").count() == 1
+    assert chart.locator("text.x-title").text_content() == "layer (1 = input)"
+    assert "1e+10" in ticks and "1e-10" in ticks  # the nine settings span 10⁻¹⁰ … 10¹⁰
