@@ -80,3 +80,21 @@ def test_digits_on_a_subset_with_weight_decay(client):
     run = r.json()
     assert len(run["history"]) == 3
     assert all(0 <= e["test_accuracy"] <= 1 for e in run["history"])
+
+
+def test_the_sweep_over_http_shows_overfitting_and_what_fixes_it(client):
+    lesson = client.get("/api/v1/lessons/overfit").json()
+
+    def final(l1=0.0, l2=0.0) -> dict:
+        r = client.post("/api/v1/train", json=lesson_body(
+            lesson, regularization={"l1": l1, "l2": l2}))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    sweep = {l2: final(l2=l2)["history"][-1]["validation_loss"]
+             for l2 in (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)}
+    best = min(sweep.values())
+    assert sweep[0.0] >= 2 * best  # unregularised: at least twice the best
+    assert min(v for k, v in sweep.items() if k > 0) < sweep[0.0]
+    w = np.abs(final(l1=0.02)["params"]["w"])
+    assert np.sum(w < 1e-2 * w.max()) >= 1  # L1 sets weights to (near) zero
