@@ -37,6 +37,15 @@ def split(seed: int, test_fraction: float = 0.25):
     return X[train], y[train], X[test], y[test]
 
 
+def subset(X: np.ndarray, y: np.ndarray, n: int, seed: int):
+    """`n` training images, as many of each digit as n allows (seeded)."""
+    rng = np.random.default_rng(seed + 2)
+    per_class = [rng.permutation(np.flatnonzero(y == c)) for c in range(10)]
+    rows = np.concatenate([np.array([c[k] for c in per_class if k < len(c)], dtype=np.intp)
+                           for k in range(max(map(len, per_class)))])[:n]
+    return X[rows], y[rows]
+
+
 @dataclass(frozen=True, slots=True)
 class DigitsConfig:
     epochs: int = 20
@@ -44,6 +53,8 @@ class DigitsConfig:
     optimizer: OptimizerConfig = OptimizerConfig("adam", lr=0.01)
     batch: int = 32
     hidden: int = 32
+    train_size: int | None = None  # a class-balanced subset, to make overfitting visible
+    weight_decay: float = 0.0  # λ: each gradient gets + λ·w, as torch.optim's weight_decay
 
 
 def train_digits(config: DigitsConfig = DigitsConfig(), *,
@@ -53,6 +64,8 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
     norms. Returns the history, the final accuracies, seconds, and the test
     set's predictions."""
     X, y, X_test, y_test = split(config.seed)
+    if config.train_size is not None:
+        X, y = subset(X, y, config.train_size, config.seed)
     net = build_mlp([64, config.hidden, 10], config.batch, seed=config.seed)
     opt = config.optimizer.build()
     rng = np.random.default_rng(config.seed + 1)
@@ -64,6 +77,9 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
         for at in range(0, len(y), config.batch):
             rows = order[at:at + config.batch]
             loss, grads = net.loss_and_grads(X[rows], yf[rows])
+            if config.weight_decay:
+                grads = [g + np.float32(config.weight_decay) * w
+                         for g, w in zip(grads, net.values(), strict=True)]
             losses.append(loss)
             squares += [float(np.vdot(g, g)) for g in grads]
             net.set_values(opt.step(net.values(), grads))

@@ -3,7 +3,9 @@
 Step 0 of the history is the starting point; step k is the point after k
 updates, with its loss and the gradient there. The run stops when
 |L_k − L_(k−1)| < tol (converged), after max_steps updates (max_steps), or
-when the loss is no longer finite (diverged); a caller's `should_stop` may
+when the loss is no longer finite (diverged), or, given a validation set and
+a patience, when the validation loss stopped improving (early_stopping: the
+result's params are those of the best step); a caller's `should_stop` may
 end it early with its own reason (cancelled, time_limit). Stopping is a
 result, never an exception.
 """
@@ -22,23 +24,38 @@ from ..explain.trace import jsonable
 from ..language.compile import compile_program
 from ..limits import DEFAULT_LIMITS, Limits
 from .fit import Fit
+from .heldout import EarlyStopping, HeldOut, check_validation
 from .optim import OptimizerConfig, worked_update
 from .regularize import with_penalties
 
 
 def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
                   max_steps: int, tol: float, *, l1: float = 0.0, l2: float = 0.0,
-                  values: dict | None = None, limits: Limits = DEFAULT_LIMITS,
+                  values: dict | None = None, validation: dict | None = None,
+                  patience: int | None = None, min_delta: float = 0.0,
+                  limits: Limits = DEFAULT_LIMITS,
                   on_record: Callable[[dict], None] | None = None,
                   should_stop: Callable[[], str | None] | None = None) -> dict:
-    """Train `params` of `program`; returns {history, stopped, params, program}
-    where `program` is the text trained (with any penalty statements)."""
+    """Train `params` of `program`; returns {history, stopped, params, program,
+    best_step} where `program` is the text trained (with any penalty
+    statements). With `validation` (values for the data leaves) each history
+    entry also holds train_loss and validation_loss (data terms, no penalty);
+    with `patience` too, the run stops early at a validation minimum."""
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
         raise ProgramValueError("max_steps must be a whole number ≥ 0")
     if not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
         raise ProgramValueError("tol must be a number ≥ 0")
     parser, output = compile_program(program, values, limits)  # errors at their places
     _check_params(params, parser)
+    check_validation(validation, params, parser.leaves)
+    if patience is not None and validation is None:
+        raise ProgramValueError("early_stopping needs a validation set to watch")
+    held_out = None
+    if validation is not None:
+        held_out = (HeldOut(program, params, values, limits, "values"),
+                    HeldOut(program, params, {**(values or {}), **validation}, limits,
+                            "validation"))
+    early = EarlyStopping(patience, min_delta) if patience is not None else None
     program = with_penalties(program, params, l1, l2, values, limits)
     parser, output = compile_program(program, values, limits)
     graph = parser.graph
@@ -62,12 +79,20 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
         loss = graph.values[output]
         grads, _ = backward(graph, output, record=False)
         g = [grads[i] for i in leaf_ids]
-        entry = _entry(step, loss, params, [graph.values[i] for i in leaf_ids], g)
+        current = [graph.values[i] for i in leaf_ids]
+        entry = _entry(step, loss, params, current, g)
         if update is not None:
             entry["update"] = update
-        stopped = _stop_reason(loss, previous, tol, step, max_steps)
+        stopped = None
+        if held_out is not None:
+            validation_loss = held_out[1].loss(current)
+            entry["train_loss"] = jsonable(held_out[0].loss(current))
+            entry["validation_loss"] = jsonable(validation_loss)
+            if early is not None and early.update(step, validation_loss):
+                stopped = "early_stopping"
+        stopped = _stop_reason(loss, previous, tol, step, max_steps) or stopped
         if fit is not None and (step % every == 0 or stopped is not None):
-            entry["fit"] = fit.curve([graph.values[i] for i in leaf_ids])
+            entry["fit"] = fit.curve(current)
             if step == 0:
                 entry["fit_data"] = fit.data()
         history.append(entry)
@@ -87,8 +112,10 @@ def train_program(program: str, params: list[str], optimizer: OptimizerConfig,
         graph.forward()
         previous = loss
         step += 1
-    return {"history": history, "stopped": stopped, "params": history[-1]["params"],
-            "program": program}
+    best_step = early.best_step if early is not None else None
+    kept = history[best_step if stopped == "early_stopping" and best_step is not None else -1]
+    return {"history": history, "stopped": stopped, "params": kept["params"],
+            "program": program, "best_step": best_step}
 
 
 def _first(x) -> float:

@@ -43,7 +43,8 @@ async def train(body: TrainRequest, request: Request) -> Response:
     if body.model is None and body.max_steps > settings.max_train_steps:
         raise LimitError(f"max_steps is over the limit of {settings.max_train_steps}")
     if body.model == "digits":
-        batches = -(-len(split(body.seed)[1]) // DigitsConfig().batch)
+        images = body.train_size or len(split(body.seed)[1])
+        batches = -(-images // DigitsConfig().batch)
         if body.epochs * batches > settings.max_train_steps:
             raise LimitError(f"{body.epochs} epochs are {body.epochs * batches} updates, over "
                              f"the limit of {settings.max_train_steps}")
@@ -69,13 +70,16 @@ def _train(body: TrainRequest, optimizer: OptimizerConfig, limits, run: Run) -> 
     """In the worker thread."""
     if body.model == "digits":
         run.emit("ready", None)  # nothing here for the engine to reject
-        config = DigitsConfig(epochs=body.epochs, seed=body.seed, optimizer=optimizer)
+        config = DigitsConfig(epochs=body.epochs, seed=body.seed, optimizer=optimizer,
+                              train_size=body.train_size, weight_decay=body.weight_decay)
         return train_digits(config, on_epoch=lambda e: run.emit("entry", e),
                             should_stop=run.should_stop)
     reg = body.regularization
     return train_program(body.program, body.params, optimizer, body.max_steps, body.tol,
                          l1=reg.l1 if reg else 0.0, l2=reg.l2 if reg else 0.0,
-                         values=body.values, limits=limits,
+                         values=body.values, validation=body.validation,
+                         patience=stop.patience if (stop := body.early_stopping) else None,
+                         min_delta=stop.min_delta if stop else 0.0, limits=limits,
                          on_record=lambda e: run.emit("entry", e), should_stop=run.should_stop)
 
 

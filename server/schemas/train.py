@@ -11,7 +11,8 @@ from .common import InputTensor, Name, Scalar, Tensor
 Rate = Annotated[float, Field(strict=False, gt=0, allow_inf_nan=False)]
 Decay = Annotated[float, Field(strict=False, ge=0, lt=1, allow_inf_nan=False)]
 Penalty = Annotated[float, Field(strict=False, ge=0, allow_inf_nan=False)]
-Stopped = Literal["converged", "max_steps", "diverged", "cancelled", "time_limit"]
+Stopped = Literal["converged", "max_steps", "diverged", "cancelled", "time_limit",
+                  "early_stopping"]
 
 
 class OptimizerIn(BaseModel):
@@ -28,6 +29,14 @@ class RegularizationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     l1: Penalty = 0.0
     l2: Penalty = 0.0
+
+
+class EarlyStoppingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    patience: int = Field(ge=1, le=100_000, description="steps without a new best validation "
+                          "loss before the run stops")
+    min_delta: float = Field(0.0, ge=0, allow_inf_nan=False,
+                             description="an improvement smaller than this does not count")
 
 
 class TrainRequest(BaseModel):
@@ -49,6 +58,15 @@ class TrainRequest(BaseModel):
     tol: float = Field(1e-10, ge=0, allow_inf_nan=False,
                        description="converged once |L_k − L_(k−1)| < tol (program)")
     regularization: RegularizationIn | None = None
+    validation: dict[Name, InputTensor] | None = Field(
+        None, description="values for the data leaves (not the params) that make the validation "
+        "set: each history entry then has train_loss and validation_loss (program)")
+    early_stopping: EarlyStoppingIn | None = Field(
+        None, description="stop when the validation loss stops improving; needs validation "
+        "(program)")
+    train_size: int | None = Field(None, ge=10, le=1347, description="train on this many "
+                                   "images, as many of each digit as fit (digits)")
+    weight_decay: Penalty = Field(0.0, description="λ: each gradient gets + λ·w (digits)")
     epochs: int = Field(20, ge=1, le=60, description="passes over the training images (digits)")
     seed: int = Field(0, ge=0, le=2 ** 31, description="split, init and shuffling (digits)")
     stream: bool = Field(False, description="answer as NDJSON progress lines (see /docs)")
@@ -61,6 +79,12 @@ class TrainRequest(BaseModel):
             raise ValueError("params must name the leaves to train")
         if self.model is not None and self.params:
             raise ValueError("params are for programs; a model trains all its weights")
+        if self.model is None and (self.train_size is not None or self.weight_decay):
+            raise ValueError("train_size and weight_decay are for the digits model")
+        if self.program is None and (self.validation or self.early_stopping):
+            raise ValueError("validation and early_stopping are for programs")
+        if self.early_stopping is not None and not self.validation:
+            raise ValueError("early_stopping needs a validation set to watch")
         return self
 
 
@@ -103,6 +127,10 @@ class HistoryEntry(BaseModel):
     fit_data: Curve | None = Field(None, description="step 0 only: the data points")
     update: dict[str, WorkedUpdate] | None = Field(
         None, description="per parameter, the update from step k − 1 to this step")
+    train_loss: Scalar | None = Field(None, description="with validation: the data loss on "
+                                      "the training values, no penalty")
+    validation_loss: Scalar | None = Field(None, description="with validation: the same loss "
+                                           "on the validation values")
 
 
 class EpochEntry(BaseModel):
@@ -119,6 +147,8 @@ class ProgramRun(BaseModel):
     stopped: Stopped
     params: dict[str, Tensor]
     program: str = Field(description="the program trained, with any penalty statements")
+    best_step: int | None = Field(None, description="with early_stopping: the step of the "
+                                  "lowest validation loss, whose params are returned")
 
 
 class DigitsRun(BaseModel):

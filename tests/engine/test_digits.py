@@ -94,3 +94,15 @@ def test_cli_json_last_line(capsys):
     result = json.loads(last)
     assert result["test_accuracy"] > 0.5 and result["train_accuracy"] > 0.5
     assert result["seconds"] > 0 and result["seed"] == 1 and len(result["history"]) == 2
+
+
+def test_a_small_balanced_subset_shows_the_train_test_gap():
+    X, y, _, _ = digits.split(0)
+    Xs, ys = digits.subset(X, y, 100, 0)
+    assert len(ys) == 100 and set(np.bincount(ys)) == {10}
+    small = digits.train_digits(digits.DigitsConfig(epochs=30, train_size=100))
+    gap = small["train_accuracy"] - small["test_accuracy"]
+    full = digits.train_digits(digits.DigitsConfig(epochs=5))
+    assert gap > full["train_accuracy"] - full["test_accuracy"]
+    assert len(small["history"]) == 30
+    assert all("test_accuracy" in e for e in small["history"])

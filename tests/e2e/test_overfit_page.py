@@ -1,0 +1,88 @@
+"""The overfitting lesson in a real browser: the first run overfits (its
+numbers are the engine's), early stopping keeps the best step's weights, L1
+zeroes weights that L2 only shrinks, and the sweep draws the U."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from chainrule.nets.polyfit import overfit_lesson
+from chainrule.optimize.optim import OptimizerConfig
+from chainrule.optimize.train import train_program
+from playwright.sync_api import Page, expect
+
+ALLOW_STREAM_ABORT = r"requestfailed: .*/api/v1/train net::ERR_ABORTED"
+
+
+def engine_run(**kw) -> dict:
+    lesson = overfit_lesson(seed=0)
+    return train_program(lesson["program"], ["w"], OptimizerConfig("adam", lr=0.05), 3000, 0.0,
+                         values=lesson["values"], validation=lesson["validation"], **kw)
+
+
+def drawn_weights(page: Page) -> np.ndarray:
+    bars = page.locator("#weights rect.bar-run")
+    return np.array([float(bars.nth(k).get_attribute("data-value")) for k in range(bars.count())])
+
+
+def test_first_run_overfits_and_early_stopping_keeps_the_best(page: Page, page_problems):
+    page_problems.allow(ALLOW_STREAM_ABORT)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/overfit")
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=20_000)
+    full = engine_run()
+    h = full["history"]
+    best = int(np.argmin([e["validation_loss"] for e in h]))
+    expect(page.locator("#loss-summary")).to_contain_text(f"at step {best}")
+    expect(page.locator("#loss-summary")).to_contain_text("overfitting")
+    assert np.allclose(drawn_weights(page), full["params"]["w"])
+    assert page.locator("#fit-curve circle.pt-train").count() == 12
+    assert page.locator("#fit-curve").get_attribute("data-step") == str(h[-1]["step"])
+
+    page.check("#early")
+    page.click("#train-button")
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "early_stopping",
+                                                      timeout=20_000)
+    stopped = engine_run(patience=200)
+    expect(page.locator("#status")).to_contain_text(f"step {stopped['best_step']}")
+    assert page.locator("#fit-curve").get_attribute("data-step") == str(stopped["best_step"])
+    assert np.allclose(drawn_weights(page), stopped["params"]["w"])
+    assert page.locator("#overfit-loss line.marker").count() == 1
+
+
+def test_l1_marks_zeroed_weights_and_l2_does_not(page: Page, page_problems):
+    page_problems.allow(ALLOW_STREAM_ABORT)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/overfit")
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=20_000)
+    counts = {}
+    for field, other in (("#l1", "#l2"), ("#l2", "#l1")):
+        page.select_option(field, "0.02")
+        page.select_option(other, "0")
+        page.click("#train-button")
+        expect(page.locator("#weights rect.bar-base")).to_have_count(10, timeout=20_000)
+        w = drawn_weights(page)
+        zeroed = int(np.sum(np.abs(w) < 1e-2 * np.abs(w).max()))
+        assert page.locator("#weights text.bar-zero").count() == zeroed
+        counts[field] = zeroed
+        page.locator("#weights").evaluate("el => el.replaceChildren()")
+    assert counts["#l1"] > counts["#l2"]
+
+
+def test_sweep_draws_the_u(page: Page, page_problems):
+    page_problems.allow(ALLOW_STREAM_ABORT)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/overfit")
+    expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=20_000)
+    page.click("#sweep-button")
+    summary = page.locator("#sweep-summary")
+    expect(summary).to_have_attribute("data-best", re.compile(".+"), timeout=60_000)
+    points = page.locator("#sweep circle.s-validation")
+    assert points.count() == 8
+    rows = [(float(points.nth(k).get_attribute("data-strength")),
+             float(points.nth(k).get_attribute("data-validation"))) for k in range(8)]
+    best = min(rows, key=lambda r: r[1])
+    assert rows[0][1] > best[1] < rows[-1][1]  # a U, not a slope
+    engine = engine_run(l2=best[0])["history"][-1]["validation_loss"]
+    assert np.isclose(best[1], engine)
