@@ -23,11 +23,25 @@ export function gradColor(g) {
   return x > 0 ? d3.interpolateOranges(t) : d3.interpolateBlues(t);
 }
 
-/** Whether text on that colour should be light. */
+/** Text colour on that gradient's colour: white or black, whichever
+ * contrasts more (WCAG relative luminance). One of the two always reaches
+ * 4.5:1 (they cross near luminance 0.18, at 4.6:1); a softer near-black
+ * would not on mid blues. */
 export function inkOn(g) {
-  const x = toNumber(g);
-  if (!Number.isFinite(x)) return "#fff";
-  return x !== 0 && magnitudeT(x) > 0.55 ? "#fff" : "#111827";
+  const bg = gradColor(g);
+  if (!bg) return "#000";
+  return contrast(bg, "#ffffff") >= contrast(bg, "#000000") ? "#fff" : "#000";
+}
+
+function luminance(colour) {
+  const { r, g, b } = d3.rgb(colour);
+  const lin = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+export function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** The scalar that stands for a tensor gradient: the element of largest magnitude. */

@@ -11,6 +11,7 @@ import { renderError, offsetOf, tokenEnd } from "./views/error.js";
 import { wireExports } from "./actions.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
+import { labelGraphNodes, renderAnnouncement, renderNodeTable } from "./views/announce.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#program-form");
@@ -100,6 +101,9 @@ subscribe((s, patch) => {
   }
   if ("model" in patch || "step" in patch) {
     renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }) });
+    renderAnnouncement($("#announce"), s.model, s.step ?? 0);
+    renderNodeTable($("#node-table"), s.model, s.step ?? 0);
+    labelGraphNodes($("#graph"), s.model, s.step ?? 0);
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
