@@ -94,8 +94,14 @@ def compare_drawn(page: Page, api) -> None:
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bis-busy\b"), timeout=20_000)
 
 
+def overfit_trained(page: Page, api) -> None:
+    page.goto("/overfit")
+    expect(page.locator("#status")).to_have_attribute("data-stopped", re.compile(".+"),
+                                                      timeout=30_000)
+
+
 STATES = [main_initial, main_mid_backward, main_error, main_lecture, train_initial,
-          train_finished, compare_initial, compare_drawn]
+          train_finished, compare_initial, compare_drawn, overfit_trained]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -209,7 +215,7 @@ def test_reduced_motion_turns_transitions_off(page: Page, api):
     assert duration != "0s"
 
 
-@pytest.mark.parametrize("path", ["/", "/train", "/compare"])
+@pytest.mark.parametrize("path", ["/", "/train", "/compare", "/overfit"])
 def test_200_percent_zoom_has_no_horizontal_scroll(page: Page, api, path):
     # 200% zoom of a 1280 px window lays the page out in 640 CSS pixels.
     page.set_viewport_size({"width": 640, "height": 450})
@@ -246,7 +252,7 @@ def test_lecture_mode_from_the_url_survives_stepping(page: Page, api):
     expect(page).not_to_have_url(re.compile(r"lecture=1"))
 
 
-@pytest.mark.parametrize("path", ["/train", "/compare"])
+@pytest.mark.parametrize("path", ["/train", "/compare", "/overfit"])
 def test_lecture_mode_on_the_other_pages(page: Page, api, path):
     page.goto(f"{path}?lecture=1")
     expect(page.locator("body")).to_have_class(re.compile(r"\blecture\b"))
