@@ -86,3 +86,23 @@ def test_sweep_draws_the_u(page: Page, page_problems):
     assert rows[0][1] > best[1] < rows[-1][1]  # a U, not a slope
     engine = engine_run(l2=best[0])["history"][-1]["validation_loss"]
     assert np.isclose(best[1], engine)
+
+
+def test_digits_on_100_images_show_the_gap_weight_decay_changes(page: Page):
+    from chainrule.nets.digits import DigitsConfig, train_digits
+
+    page.goto("/train")
+    page.select_option("#source", "digits")
+    for wd in ("0", "0.01"):
+        page.locator("#epochs").fill("15")
+        page.locator("#train-size").fill("100")
+        page.locator("#weight-decay").fill(wd)
+        page.locator("#train-button").click()
+        expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps",
+                                                          timeout=20_000)
+        run = train_digits(DigitsConfig(epochs=15, train_size=100, weight_decay=float(wd),
+                                        optimizer=OptimizerConfig("adam", lr=0.01)))
+        expect(page.locator("#accuracy")).to_contain_text(
+            f"Test accuracy {run['test_accuracy'] * 100:.1f}% "
+            f"(train {run['train_accuracy'] * 100:.1f}%)")
+        assert run["train_accuracy"] - run["test_accuracy"] > 0.03  # the gap is visible

@@ -61,7 +61,11 @@ function requestBody() {
   const optimizer = { name: $("#optimizer").value, lr: number("#lr") };
   if (optimizer.name === "momentum") optimizer.momentum = number("#momentum");
   if (run.kind === "digits") {
-    return { model: "digits", epochs: number("#epochs"), seed: number("#seed"), optimizer };
+    const body = { model: "digits", epochs: number("#epochs"), seed: number("#seed"), optimizer,
+      weight_decay: number("#weight-decay") };
+    // A small training set (e.g. 100 images) makes the train/test gap visible.
+    if ($("#train-size").value.trim()) body.train_size = number("#train-size");
+    return body;
   }
   if (run.kind === "classify") {
     const hidden = $("#hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
