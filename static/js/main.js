@@ -95,11 +95,11 @@ const player = createPlayer({ goTo, getState: () => state, set });
 
 // Views: each renders from the state when something it shows has changed.
 subscribe((s, patch) => {
-  if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch) {
-    if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge });
+  if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch || "eq" in patch) {
+    if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge, eq: s.eq });
   }
-  if ("model" in patch || "step" in patch) {
-    renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }) });
+  if ("model" in patch || "step" in patch || "eq" in patch) {
+    renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }), onJump: goTo, eq: s.eq });
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }

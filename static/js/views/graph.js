@@ -3,6 +3,7 @@
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
 import { num } from "../format.js";
+import { nodeTitle } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
 import { drawExpanded } from "./heatmap.js";
@@ -34,7 +35,8 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     const compact = model.nodes.length > LARGE;
     svg.classed("compact", compact).classed("no-anim", compact);
     const narrow = svg.node().getBoundingClientRect().width < NARROW;
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact), narrow);
+    const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id)), narrow);
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     zoom.fit(false);
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
@@ -44,7 +46,7 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     const frag = document.createDocumentFragment();
     for (const n of model.nodes) {
       const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
-      parts.set(n.id, drawNode(g, n, layout.pos.get(n.id), compact));
+      parts.set(n.id, drawNode(g, n, layout.pos.get(n.id), compact, titles.get(n.id)));
       frag.appendChild(g);
     }
     nodeLayer.node().appendChild(frag);
@@ -57,14 +59,15 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     cull(zoom.visibleRect());
   }
 
-  function update(model, step, { expanded = new Set(), focusEdge = null } = {}) {
+  function update(model, step, { expanded = new Set(), focusEdge = null, eq = false } = {}) {
     if (!current || current.model !== model) build(model);
     const c = current;
-    // Stepping by one touches a handful of nodes; a jump re-checks them all.
-    const ids = touchedBetween(model, c.step, step);
+    // Stepping by one touches a handful of nodes; a jump (or the = replay) re-checks them all.
+    const ids = c.eq === eq ? touchedBetween(model, c.step, step) : null;
     const nodes = ids ? ids.map((id) => model.byId.get(id)) : model.nodes;
-    for (const node of nodes) updateNode(c.parts.get(node.id), node, shownAt(model, node, step), c.compact);
+    for (const node of nodes) updateNode(c.parts.get(node.id), node, shownAt(model, node, step, eq), c.compact);
     c.step = step;
+    c.eq = eq;
     const a = activeAt(model, step);
     if (c.active !== a.id) {
       if (c.active) c.els.get(c.active)?.classed("is-active", false);

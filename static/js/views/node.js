@@ -2,7 +2,6 @@
 // Plain DOM calls here: this runs for every node of a 5,000-node graph.
 import { num, raw, clip, shapeText } from "../format.js";
 import { gradColor, inkOn, dominant } from "../colors.js";
-import { OP_SYMBOL, nodeTitle } from "../model.js";
 import { drawHeatmap } from "./heatmap.js";
 import { d3 } from "../lib.js";
 
@@ -13,17 +12,13 @@ export function isTensor(node) {
   return Array.isArray(node.shape) && node.shape.length > 0;
 }
 
-function badgeOf(node) {
-  return node.kind === "op" && node.label ? OP_SYMBOL[node.op] || node.op : "";
-}
-
-/** Box size; compact boxes for large graphs carry the title and colour only. */
-export function sizeOf(node, compact) {
-  const title = clip(nodeTitle(node), compact ? 10 : 18);
+/** Box size; compact boxes for large graphs carry the title and colour only.
+ * `fullTitle`: name and operation together (notation.js nodeTitle). */
+export function sizeOf(node, compact, fullTitle) {
+  const title = clip(fullTitle, compact ? 10 : 24);
   if (compact) return { width: Math.max(56, title.length * CHAR + 16), height: 34 };
-  const badge = badgeOf(node).length ? badgeOf(node).length + 2 : 0;
-  if (isTensor(node)) return { width: Math.max(148, (title.length + badge) * CHAR + 40), height: 108 };
-  const longest = Math.max(title.length + 3 + badge, num(node.value).length + 2, num(node.grad).length + 2);
+  if (isTensor(node)) return { width: Math.max(148, title.length * CHAR + 40), height: 108 };
+  const longest = Math.max(title.length + 3, num(node.value).length + 2, num(node.grad).length + 4);
   return { width: Math.max(96, longest * CHAR + 24), height: 74 };
 }
 
@@ -36,7 +31,7 @@ function el(parent, tag, attrs, text) {
 }
 
 /** Build a node's elements (once per node); returns the parts that change per step. */
-export function drawNode(g, node, box, compact) {
+export function drawNode(g, node, box, compact, fullTitle) {
   const { w, h } = box;
   const tensor = isTensor(node);
   const cls = `node kind-${node.kind} op-${node.op}${tensor ? " is-tensor" : ""}${node.warnings?.length ? " has-warning" : ""}`;
@@ -55,9 +50,7 @@ export function drawNode(g, node, box, compact) {
     g.setAttribute("aria-expanded", "false");
   }
   parts.box = el(g, "rect", { class: "box", x: -w / 2, y: -h / 2, width: w, height: h, rx: compact ? 6 : 10 });
-  parts.title = el(g, "text", { class: "title", y: compact ? -3 : -h / 2 + 20 }, clip(nodeTitle(node), compact ? 10 : 18));
-  const badge = badgeOf(node);
-  if (badge && !compact) el(g, "text", { class: "op-badge", x: w / 2 - 10, y: -h / 2 + 16 }, badge);
+  parts.title = el(g, "text", { class: "title", y: compact ? -3 : -h / 2 + 20 }, clip(fullTitle, compact ? 10 : 24));
   if (node.warnings?.length) el(g, "text", { class: "warn-badge", x: -w / 2 + 10, y: -h / 2 + 16 }, "⚠");
   if (compact) {
     parts.value = el(g, "text", { class: "value small", y: 9 });
