@@ -4,6 +4,7 @@ import { fetchExamples, postGraph, requestBody } from "./api.js";
 import { buildModel } from "./model.js";
 import { createGraphView, LARGE } from "./views/graph.js";
 import { renderLedger } from "./views/ledger.js";
+import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";
 import { renderTable } from "./views/table.js";
 import { renderLegend } from "./views/legend.js";
@@ -18,7 +19,17 @@ const textarea = form.elements.program;
 const valuesInput = $("#values");
 const backdrop = $(".editor-backdrop");
 const examplesSelect = $("#examples");
-const graph = createGraphView($("#graph"), { onToggleExpand: toggleExpand });
+const graph = createGraphView($("#graph"), { onToggleExpand: toggleExpand, onSelectLeaf: (leaf) => selectLeaf(leaf) });
+
+function selectLeaf(leaf, fromTable = false) {
+  set({ leaf: leaf === state.leaf ? null : leaf });
+  if (!state.leaf) return;
+  // The paths sit above the ledger, under the graph: bring both into view.
+  const panel = $(".ledger-panel");
+  panel.scrollTop = 0;
+  if (fromTable) $("#graph-panel").scrollIntoView({ block: "start" });
+  if (window.innerWidth < 900) $("#paths").scrollIntoView({ block: "start" });
+}
 let requestId = 0;
 let urlTimer = null;
 
@@ -55,7 +66,7 @@ async function submit({ step = null, push = true } = {}) {
     if (id !== requestId) return;
     const model = buildModel(trace);
     const start = step === null ? model.F : Math.max(0, Math.min(model.total, step));
-    set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null });
+    set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null, leaf: null });
     writeUrl({ push });
     if (model.nodes.length <= LARGE) runCheck(id, program, values);
   } catch (e) {
@@ -103,6 +114,15 @@ subscribe((s, patch) => {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
+  if ("model" in patch || "leaf" in patch) {
+    const lit = renderPaths($("#paths"), s.model, s.leaf, {
+      onClose: () => set({ leaf: null }),
+      onFocusPath: (p) => graph.highlight(state.litPaths, p),
+    });
+    s.litPaths = lit;
+    graph.highlight(lit);
+    document.querySelectorAll("table#gradients tr[data-leaf]").forEach((tr) => tr.classList.toggle("is-selected", tr.dataset.leaf === s.leaf));
+  }
   if ("trace" in patch || "check" in patch || "checking" in patch) renderTable($("#gradients"), s.trace, s.check, s.checking);
   if ("error" in patch || "program" in patch) renderError($("#error"), backdrop, s.program, s.error);
   renderControls(document, s);
@@ -110,6 +130,11 @@ subscribe((s, patch) => {
 });
 
 wireTrust();
+
+$("table#gradients tbody").addEventListener("click", (ev) => {
+  const tr = ev.target.closest("tr[data-leaf]");
+  if (tr) selectLeaf(tr.dataset.leaf, true);
+});
 
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();

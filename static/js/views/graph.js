@@ -13,7 +13,7 @@ import { createEdges } from "./edges.js";
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
 const NARROW = 560; // a view narrower than this (a phone) lays the graph out top to bottom
 
-export function createGraphView(svgEl, { onToggleExpand } = {}) {
+export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const svg = d3.select(svgEl);
   const defs = svg.append("defs");
   for (const k of ["plain", "forward", "backward"]) {
@@ -55,7 +55,8 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     nodeSel.filter((n) => isTensor(n) && !compact)
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
-    current = { model, layout, els, parts, edges, compact, active: null, step: null };
+    nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
+    current = { model, layout, els, parts, edges, compact, active: null, step: null, lit: null };
     cull(zoom.visibleRect());
   }
 
@@ -131,13 +132,32 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     }
   }
 
+  /** The path view: every edge and node on a path to the chosen leaf, and the
+   * one path under the pointer. */
+  function highlight(lit, focus = null) {
+    const c = current;
+    if (!c) return;
+    const on = lit ?? { edges: new Set(), nodes: new Set() };
+    const hot = new Set(focus ? focus.edges.map((e) => e.edgeId) : []);
+    for (const id of c.lit?.edges ?? []) if (!on.edges.has(id)) c.edges.path(id)?.classList.remove("on-path", "path-focus");
+    for (const id of c.lit?.nodes ?? []) if (!on.nodes.has(id)) c.els.get(id)?.classed("on-path", false);
+    for (const id of on.edges) {
+      const p = c.edges.path(id);
+      p?.classList.add("on-path");
+      p?.classList.toggle("path-focus", hot.has(id));
+    }
+    for (const id of on.nodes) c.els.get(id)?.classed("on-path", true);
+    svg.classed("has-paths", on.edges.size > 0);
+    c.lit = on;
+  }
+
   function clear() {
     current = null;
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
   }
 
   return {
-    update, clear, zoom,
+    update, clear, zoom, highlight,
     isCompact: () => current?.compact ?? false,
     bounds: () => (current ? { width: current.layout.width, height: current.layout.height } : null),
   };
