@@ -13,7 +13,9 @@ from playwright.sync_api import Page, expect
 from .helpers import build, close, go_slider, parse, trace_for, wait_drawn
 
 SAME_INPUT_TWICE = "a = 2.0\nb = a*a + a\nloss = b*3"
-TENSOR = "X = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]\nw = [0.5, -0.25]\nc = 0.1\nloss = sum((X*w + c)**2)"
+TENSOR = ("X = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]\nw = [0.5, -0.25]\nc = 0.1\n"
+          "loss = sum((X*w + c)**2)")
+PROGRAMS = {"same-input-twice": SAME_INPUT_TWICE, "tensor": TENSOR}
 
 
 def arrivals(trace: dict) -> list[list[list]]:
@@ -55,7 +57,7 @@ def check_every_backward_step(page: Page, trace: dict) -> None:
 
 @pytest.mark.parametrize("which", ["regression", "fanout", "same-input-twice", "tensor"])
 def test_running_sums_and_locals_match_the_trace_at_every_step(page: Page, api, examples, which):
-    program = {"same-input-twice": SAME_INPUT_TWICE, "tensor": TENSOR}.get(which) or examples[which]["program"]
+    program = PROGRAMS.get(which) or examples[which]["program"]
     trace = trace_for(api, program)
     page.goto("/")
     build(page, program, trace)
@@ -131,4 +133,5 @@ def test_a_term_of_the_sum_links_to_its_edge(page: Page, api, examples):
     term = page.locator("#ledger .is-current [data-running-sum] .term").first
     term.focus()
     edge = term.get_attribute("data-edge")
-    expect(page.locator(f"svg#graph path.edge[data-edge='{edge}']")).to_have_class(re.compile(r"\bis-focus\b"))
+    path = page.locator(f"svg#graph path.edge[data-edge='{edge}']")
+    expect(path).to_have_class(re.compile(r"\bis-focus\b"))

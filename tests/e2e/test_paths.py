@@ -58,9 +58,11 @@ def test_each_path_product_comes_from_the_trace_and_they_sum_to_the_gradient(
     shown = sorted(parse(listed.nth(i).get_attribute("data-product")) for i in range(len(expected)))
     assert all(close(a, b) for a, b in zip(shown, expected, strict=True))
     # Every edge of every path is lit in the graph.
-    lit = {e for i in range(len(expected)) for e in listed.nth(i).get_attribute("data-path").split()}
+    lit = {e for i in range(len(expected))
+           for e in listed.nth(i).get_attribute("data-path").split()}
     for edge in lit:
-        expect(page.locator(f"svg#graph path.edge[data-edge='{edge}']")).to_have_class(re.compile(r"\bon-path\b"))
+        path = page.locator(f"svg#graph path.edge[data-edge='{edge}']")
+        expect(path).to_have_class(re.compile(r"\bon-path\b"))
     # Clicking the row again closes the view.
     page.locator(f"table#gradients tr[data-leaf='{leaf}']").click()
     expect(view).to_be_hidden()
