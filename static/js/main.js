@@ -9,6 +9,8 @@ import { renderControls } from "./views/controls.js";
 import { renderTable } from "./views/table.js";
 import { renderLegend } from "./views/legend.js";
 import { renderError, offsetOf, tokenEnd } from "./views/error.js";
+import { markActive } from "./views/editor.js";
+import { activeAt } from "./model.js";
 import { wireExports } from "./actions.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
@@ -125,6 +127,10 @@ subscribe((s, patch) => {
   }
   if ("trace" in patch || "check" in patch || "checking" in patch) renderTable($("#gradients"), s.trace, s.check, s.checking);
   if ("error" in patch || "program" in patch) renderError($("#error"), backdrop, s.program, s.error);
+  if (("step" in patch || "model" in patch) && s.model && !s.error && textarea.value === s.program) {
+    const a = activeAt(s.model, s.step ?? 0);
+    markActive(backdrop, s.program, a.id ? s.model.byId.get(a.id) : null);
+  }
   renderControls(document, s);
   document.body.classList.toggle("is-busy", Boolean(s.busy));
 });
@@ -146,7 +152,26 @@ textarea.addEventListener("keydown", (ev) => {
     submit();
   }
 });
-textarea.addEventListener("input", () => { backdrop.textContent = ""; });
+textarea.addEventListener("input", () => {
+  backdrop.textContent = "";
+  pickExample();
+});
+
+/** The picker names the example the text is, or "custom" once it is edited. */
+function pickExample() {
+  const text = textarea.value.trim();
+  const match = [...examplesSelect.options].find((o) => o.exampleData && o.exampleData.program.trim() === text);
+  let custom = examplesSelect.querySelector("option[value=custom]");
+  if (!match && !custom) {
+    custom = document.createElement("option");
+    custom.value = "custom";
+    custom.textContent = "custom (your program)";
+    examplesSelect.append(custom);
+  }
+  examplesSelect.value = match ? match.value : text ? "custom" : "";
+  if (!match) $("#example-description").textContent = "";
+  else $("#example-description").textContent = match.exampleData.description;
+}
 textarea.addEventListener("scroll", () => { backdrop.scrollTop = textarea.scrollTop; });
 
 examplesSelect.addEventListener("change", () => {
@@ -167,11 +192,8 @@ async function loadExamples() {
       opt.textContent = ex.title;
       opt.exampleData = ex;
       examplesSelect.append(opt);
-      if (ex.program.trim() === textarea.value.trim()) {
-        opt.selected = true;
-        $("#example-description").textContent = ex.description;
-      }
     }
+    pickExample();
   } catch {
     $("#example-description").textContent = "The examples could not be loaded.";
   }

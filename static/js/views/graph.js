@@ -88,20 +88,52 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
 
   function edgeLabels(c, edges) {
     const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, ...i }));
+    // Arrowheads (both ends of each active edge) are kept clear like boxes.
+    const placed = [];
+    for (const [id] of edges) {
+      const path = c.edges.path(id);
+      if (!path) continue;
+      const len = path.getTotalLength();
+      for (const t of [0, len]) {
+        const q = path.getPointAtLength(t);
+        placed.push({ x0: q.x - 9, y0: q.y - 9, x1: q.x + 9, y1: q.y + 9 });
+      }
+    }
     labelLayer.selectAll("g").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
       return g;
     }).each(function (d) {
-      const path = c.edges.path(d.id);
-      const p = path.getPointAtLength(path.getTotalLength() * 0.5);
-      const g = d3.select(this).attr("transform", `translate(${p.x},${p.y})`);
       const text = `${Array.isArray(d.edge.local) ? "⊙" : "×"} ${num(d.edge.local)}`;
+      const w = text.length * 8.6 + 12;
+      const p = placeLabel(c, c.edges.path(d.id), w, 22, placed);
+      placed.push({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
+      const g = d3.select(this).attr("transform", `translate(${p.x},${p.y})`);
       g.select("text").text(text);
-      const w = text.length * 7 + 12;
-      g.select("rect").attr("x", -w / 2).attr("y", -11).attr("width", w).attr("height", 20);
+      g.select("rect").attr("x", -w / 2).attr("y", -11).attr("width", w).attr("height", 22);
     });
+  }
+
+  /** A badge's place on its edge: the middle if it covers no node box,
+   * arrowhead or other badge, else the nearest free spot along or beside it. */
+  function placeLabel(c, path, w, h, placed) {
+    const len = path.getTotalLength();
+    const mid = path.getPointAtLength(len / 2);
+    const near = [];
+    for (const b of c.layout.pos.values()) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 60) {
+        near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
+      }
+    }
+    const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    for (const dy of [0, -18, 18, -34, 34, -52, 52]) {
+      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+        const q = path.getPointAtLength(len * t);
+        if (!hits(q.x, q.y + dy)) return { x: q.x, y: q.y + dy };
+      }
+    }
+    return mid;
   }
 
   function drawOverlays(c, step, expanded) {

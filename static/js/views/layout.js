@@ -7,6 +7,7 @@ import { dagre } from "../lib.js";
 export const DAGRE_MAX = 150;
 const GAP_X = 56;
 const GAP_Y = 18;
+const RANK_GAP = 96;
 
 /** `vertical`: inputs on top, output at the bottom, for a phone's narrow view
  * (a left-to-right graph fitted into 350 px is too small to read). */
@@ -17,8 +18,10 @@ export function layoutGraph(model, sizeOf, vertical = false) {
 
 function dagreLayout(model, sizeOf, vertical) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y,
-    ranksep: vertical ? GAP_Y * 2 : GAP_X, edgesep: 8, marginx: 16, marginy: 16 });
+  // Ranks far enough apart that an edge's badge (its local derivative) fits
+  // between the boxes without covering them or the arrowheads.
+  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y + 8,
+    ranksep: vertical ? 64 : RANK_GAP, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of model.nodes) g.setNode(node.id, { ...sizeOf(node) });
   for (const e of model.edges) g.setEdge(e.source, e.target, {}, e.id);

@@ -1,10 +1,26 @@
-// Legend of the gradient colour: sign by hue, log10 magnitude by depth.
+// Legend: what each mark on the graph means, and the gradient colour
+// (sign by hue, log10 magnitude by depth).
 import { d3 } from "../lib.js";
 import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
+
+const MARKS = [
+  ["mark-chip", "∇ −6.0", "∂L/∂node so far (? = not known yet)"],
+  ["mark-edge", "× 2.0", "on an edge: its local derivative"],
+  ["mark-active", "", "the node being worked on"],
+  ["mark-border", "", "border colour = the node's ∇ colour"],
+  ["mark-path", "", "on a path to the chosen leaf"],
+  ["mark-wrong", "", "wrong with = instead of +="],
+];
 
 export function renderLegend(el) {
   const root = d3.select(el);
   root.selectAll("*").remove();
+  const marks = root.append("div").attr("class", "legend-marks");
+  for (const [cls, sample, text] of MARKS) {
+    const item = marks.append("span").attr("class", "legend-mark").attr("data-mark", cls);
+    item.append("span").attr("class", `mark-sample ${cls}`).text(sample);
+    item.append("span").text(text);
+  }
   root.append("span").attr("class", "legend-title").text("∇ colour");
   const bar = root.append("div").attr("class", "legend-bar");
   const decades = d3.range(LOG_MAX, LOG_MIN - 1, -2);

@@ -6,7 +6,7 @@ import { drawHeatmap } from "./heatmap.js";
 import { d3 } from "../lib.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const CHAR = 7.6; // px per character at the node font size, for sizing without measuring
+const CHAR = 9; // px per character at the node font size (15px mono), for sizing without measuring
 
 export function isTensor(node) {
   return Array.isArray(node.shape) && node.shape.length > 0;

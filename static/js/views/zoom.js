@@ -61,7 +61,9 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   }
 
   return {
-    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.5; },
+    // The smallest text in the graph is 14 px (12 px in a large graph's compact
+    // boxes): never open below the scale that shows it at 11 px.
+    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? 11 / 14 : 11 / 12; },
     fit,
     follow,
     visibleRect,
