@@ -116,6 +116,7 @@ subscribe((s, patch) => {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
+  if ("model" in patch) $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
   if ("model" in patch || "leaf" in patch) {
     const lit = renderPaths($("#paths"), s.model, s.leaf, {
       onClose: () => set({ leaf: null }),

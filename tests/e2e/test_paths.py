@@ -74,6 +74,8 @@ def test_too_many_paths_are_counted_and_grouped_by_the_last_edge(page: Page, api
     assert count == 64
     page.goto("/")
     build(page, DOUBLING, trace)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")  # x is active: the view pans to it
     page.locator("svg#graph g.node[data-label='x']").click()
     view = page.locator("#paths")
     expect(view).to_have_attribute("data-path-count", str(count))

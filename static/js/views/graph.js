@@ -34,9 +34,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   function build(model) {
     const compact = model.nodes.length > LARGE;
     svg.classed("compact", compact).classed("no-anim", compact);
-    const narrow = svg.node().getBoundingClientRect().width < NARROW;
+    const rect = svg.node().getBoundingClientRect();
+    const narrow = rect.width < NARROW;
     const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id)), narrow);
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id)), narrow, { w: rect.width - 24, h: rect.height - 24 });
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     zoom.fit(false);
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();

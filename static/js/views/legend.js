@@ -10,6 +10,7 @@ const MARKS = [
   ["mark-border", "", "border colour = the node's ∇ colour"],
   ["mark-path", "", "on a path to the chosen leaf"],
   ["mark-wrong", "", "wrong with = instead of +="],
+  ["mark-heat", "", "tensor values: purple − · green + (each tensor scaled to its largest |value|); a tensor's ∇ uses the ∇ colour below"],
 ];
 
 export function renderLegend(el) {
@@ -17,7 +18,7 @@ export function renderLegend(el) {
   root.selectAll("*").remove();
   const marks = root.append("div").attr("class", "legend-marks");
   for (const [cls, sample, text] of MARKS) {
-    const item = marks.append("span").attr("class", "legend-mark").attr("data-mark", cls);
+    const item = marks.append("span").attr("class", `legend-mark legend-${cls}`).attr("data-mark", cls);
     item.append("span").attr("class", `mark-sample ${cls}`).text(sample);
     item.append("span").text(text);
   }
