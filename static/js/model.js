@@ -61,15 +61,20 @@ export function shownAt(m, node, k, eq = false) {
   const fk = m.forwardAt.get(node.id) ?? 0;
   const value = k >= fk ? node.value : undefined;
   let grad;
+  let got = 0; // contributions received so far: a partial sum is marked as one
   const events = eq ? eqEvents(m).get(node.id) : m.gradEvents.get(node.id);
-  if (!eq && k >= m.total && m.total > 0 && k > m.F) grad = node.grad ?? undefined;
-  else {
+  const of = m.arrivals.get(node.id).length;
+  if (!eq && k >= m.total && m.total > 0 && k > m.F) {
+    grad = node.grad ?? undefined;
+    got = of;
+  } else {
     for (const ev of events) {
       if (ev.step > k) break;
       grad = ev.grad;
+      if (!ev.seed) got++;
     }
   }
-  return { value, grad: grad === null ? undefined : grad };
+  return { value, grad: grad === null ? undefined : grad, got, of };
 }
 
 /** Graph edge ids of a backward step's trace edges. An input used twice by

@@ -61,7 +61,7 @@ def test_node_titles_show_name_and_operation(page: Page, api, examples):
     title = page.locator(f"svg#graph g.node[data-id='{sub['id']}'] text.title")
     expect(title).to_have_text("(…) − y")  # which input is subtracted
     legend = page.locator("#legend")
-    for what in ("∂L/∂node so far", "local derivative", "being worked on", "border colour"):
+    for what in ("∂L/∂node so far", "local derivative", "current node", "border = ∇ colour"):
         expect(legend).to_contain_text(what)
 
 

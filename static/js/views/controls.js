@@ -31,10 +31,10 @@ export function renderControls(root, s) {
 /** What to do next, said plainly where a newcomer looks first. */
 function nextAction(m, k) {
   if (m.total === 0) return "";
-  if (k === 0) return "Press → (or ▶) to run the forward pass";
-  if (k < m.F) return "Press → to compute the next value";
-  if (k === m.F) return m.B ? "Press → to start the backward pass from ∂L/∂L = 1" : "";
-  if (k === m.total) return "Done. Click a leaf (or its row in the table) to see every path to it";
+  if (k === 0) return "Press → to run the forward pass";
+  if (k < m.F) return "Press → for the next value";
+  if (k === m.F) return m.B ? "Press → to start the backward pass" : "";
+  if (k === m.total) return "Done · click a leaf to see its paths";
   return "";
 }
 

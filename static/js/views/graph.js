@@ -37,7 +37,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const rect = svg.node().getBoundingClientRect();
     const narrow = rect.width < NARROW;
     const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id)), narrow, { w: rect.width - 24, h: rect.height - 24 });
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 });
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     zoom.fit(false);
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();

@@ -4,13 +4,13 @@ import { d3 } from "../lib.js";
 import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
 
 const MARKS = [
-  ["mark-chip", "∇ −6.0", "∂L/∂node so far (? = not known yet)"],
-  ["mark-edge", "× 2.0", "on an edge: its local derivative"],
-  ["mark-active", "", "the node being worked on"],
-  ["mark-border", "", "border colour = the node's ∇ colour"],
-  ["mark-path", "", "on a path to the chosen leaf"],
-  ["mark-wrong", "", "wrong with = instead of +="],
-  ["mark-heat", "", "tensor values: purple − · green + (each tensor scaled to its largest |value|); a tensor's ∇ uses the ∇ colour below"],
+  ["mark-chip", "∇ −6.0", "∂L/∂node so far (? unknown, “1 of 2”: more to come)"],
+  ["mark-edge", "× 2.0", "edge: local derivative"],
+  ["mark-active", "", "current node"],
+  ["mark-border", "", "border = ∇ colour"],
+  ["mark-path", "", "path to the chosen leaf"],
+  ["mark-wrong", "", "wrong with ="],
+  ["mark-heat", "", "tensor values: purple − · green + (scaled per tensor); ∇ heatmaps use the ∇ colours"],
 ];
 
 export function renderLegend(el) {
@@ -39,5 +39,5 @@ export function renderLegend(el) {
   keys.append("span").text("zero");
   keys.append("span").attr("class", "legend-swatch").style("background", NONFINITE);
   keys.append("span").text("NaN / ∞");
-  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log scale)");
+  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log)");
 }

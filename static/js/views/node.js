@@ -14,11 +14,11 @@ export function isTensor(node) {
 
 /** Box size; compact boxes for large graphs carry the title and colour only.
  * `fullTitle`: name and operation together (notation.js nodeTitle). */
-export function sizeOf(node, compact, fullTitle) {
+export function sizeOf(node, compact, fullTitle, fan = 1) {
   const title = clip(fullTitle, compact ? 10 : 24);
   if (compact) return { width: Math.max(56, title.length * CHAR + 16), height: 34 };
   if (isTensor(node)) return { width: Math.max(148, title.length * CHAR + 40), height: 108 };
-  const longest = Math.max(title.length + 3, num(node.value).length + 2, num(node.grad).length + 4);
+  const longest = Math.max(title.length + 3, num(node.value).length + 2, num(node.grad).length + 4 + (fan > 1 ? 9 : 0));
   return { width: Math.max(96, longest * CHAR + 24), height: 74 };
 }
 
@@ -59,7 +59,7 @@ export function drawNode(g, node, box, compact, fullTitle) {
     parts.hmValue = d3.select(el(g, "g", { class: "hm hm-value", transform: `translate(${-w / 2 + 10},${-h / 2 + 54})` }));
     parts.hmGrad = d3.select(el(g, "g", { class: "hm hm-grad", transform: `translate(6,${-h / 2 + 54})` }));
   } else {
-    parts.value = el(g, "text", { class: "value", y: 2 });
+    parts.value = el(g, "text", { class: "value", y: 3 });
     const chip = el(g, "g", { class: "grad-chip", transform: `translate(0,${h / 2 - 19})` });
     parts.chipRect = el(chip, "rect", { x: -w / 2 + 6, y: -11, width: w - 12, height: 22, rx: 6 });
     parts.chipText = el(chip, "text", { y: 5 });
@@ -84,8 +84,11 @@ export function updateNode(parts, node, shown, compact) {
     if (parts.hmValue) drawHeatmap(parts.hmValue, known ? shown.value : null, "value");
     else parts.value.textContent = known ? (compact ? clip(num(shown.value), 10) : `= ${num(shown.value)}`) : "";
   }
-  if (parts.lastGrad !== shown.grad) {
+  const partial = shown.grad !== undefined && shown.got < shown.of;
+  if (parts.lastGrad !== shown.grad || parts.lastPartial !== partial) {
     parts.lastGrad = shown.grad;
+    parts.lastPartial = partial;
+    g.classList.toggle("is-partial", partial);
     const known = shown.grad !== undefined;
     const color = known ? gradColor(dominant(shown.grad)) : "";
     g.setAttribute("data-grad", known ? raw(shown.grad) : "");
@@ -99,7 +102,8 @@ export function updateNode(parts, node, shown, compact) {
       const none = node.grad === null || node.grad === undefined;
       parts.chipRect.style.fill = color;
       parts.chipText.style.fill = known ? inkOn(shown.grad) : "";
-      parts.chipText.textContent = known ? `∇ ${num(shown.grad)}` : none ? "no ∇" : "∇ ?";
+      // A sum still waiting for contributions says how far it has got.
+      parts.chipText.textContent = known ? `∇ ${num(shown.grad)}${partial ? ` (${shown.got} of ${shown.of})` : ""}` : none ? "no ∇" : "∇ ?";
     }
     parts.box.style.stroke = color;
   }
