@@ -113,7 +113,14 @@ def test_history_remembers_and_a_past_entry_jumps_back(page: Page, api, examples
     page.goto("/")
     page.locator("#examples").select_option("fanout")
     wait_drawn(page, trace)
+    # Mid-sum: a node that has 1 of its 2 contributions says so on the graph.
+    shared = next(e["to"] for e in trace["backward"][0]["edges"]
+                  if sum(x["to"] == e["to"] for s in trace["backward"] for x in s["edges"]) == 2)
+    go_slider(page, F + 1)
+    chip = page.locator(f"svg#graph g.node[data-id='{shared}'] .grad-chip text")
+    expect(chip).to_contain_text("(1 of 2)")
     page.keyboard.press("End")
+    expect(chip).not_to_contain_text("of 2")
     expect(page.locator("#ledger [data-step]")).to_have_count(total)
     expect(page.locator("#ledger .is-current")).to_have_attribute("data-step", str(total))
     # Every edge of every earlier backward step is still there, with its local derivative.
