@@ -2,7 +2,7 @@
 // (only nodes and edges whose shown state changed are touched).
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
-import { num } from "../format.js";
+import { num, clip } from "../format.js";
 import { nodeTitle } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
@@ -106,7 +106,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       g.append("text");
       return g;
     }).each(function (d) {
-      const text = `${Array.isArray(d.edge.local) ? "⊙" : "×"} ${num(d.edge.local)}`;
+      // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
+      const text = Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`;
       const w = text.length * 8.6 + 12;
       const p = placeLabel(c, c.edges.path(d.id), w, 22, placed);
       placed.push({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
@@ -128,10 +129,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       }
     }
     const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
-    for (const dy of [0, -18, 18, -34, 34, -52, 52]) {
+    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
       for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
         const q = path.getPointAtLength(len * t);
-        if (!hits(q.x, q.y + dy)) return { x: q.x, y: q.y + dy };
+        if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
     return mid;

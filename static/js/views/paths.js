@@ -40,8 +40,11 @@ export function renderPaths(el, m, leaf, { onClose, onFocusPath } = {}) {
       eq.append("span").attr("class", "factor-one").attr("title", "∂L/∂L: where every path starts").text("1");
       for (const e of p.edges) {
         eq.append("span").attr("class", "op").text(" · ");
-        eq.append("span").attr("class", "pf").attr("title", `local ∂/∂${gradName(m.byId.get(e.to), m)} at ${gradName(m.byId.get(e.from), m)}: ${e.e.local_formula}`)
-          .text(e.local === null ? `[${e.e.local_formula}]` : term(e.local));
+        // Each factor is one edge's local derivative: its formula where it has one (TEACHING.md).
+        const formula = e.e.local_formula.replace(/\*\*2\b/g, "²").replace(/\*/g, "·").replace(/-/g, "−");
+        const plain = Number.isFinite(Number(formula.replace("−", "-")));
+        eq.append("span").attr("class", "pf").attr("title", `local derivative of ${gradName(m.byId.get(e.from), m)} with respect to ${gradName(m.byId.get(e.to), m)}`)
+          .text(e.local === null ? `[${formula}]` : plain ? term(e.local) : `(${clip(formula, 22)} = ${num(e.local)})`);
       }
       eq.append("span").attr("class", "op").text(" = ");
       eq.append("strong").text(p.product === null ? "(tensor: Jacobians, not numbers)" : num(p.product));
