@@ -6,7 +6,7 @@ import { d3 } from "../lib.js";
 import { activeAt } from "../model.js";
 import { renderEntry } from "./ledger-entry.js";
 
-const HISTORY_MAX = 400; // past entries kept in the DOM: a 5,000-step pass stays responsive
+const HISTORY_MAX = 200; // past entries kept in the DOM: a 5,000-step pass stays responsive
 
 export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false } = {}) {
   const root = d3.select(el);
