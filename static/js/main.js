@@ -34,6 +34,11 @@ function selectLeaf(leaf, fromTable = false) {
 }
 let requestId = 0;
 let urlTimer = null;
+let ledgerTimer = null;
+
+function drawLedger() {
+  renderLedger($("#ledger"), state.model, state.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }), onJump: goTo, eq: state.eq });
+}
 
 function toggleExpand(id) {
   const expanded = new Set(state.expanded);
@@ -111,8 +116,12 @@ subscribe((s, patch) => {
   if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch || "eq" in patch) {
     if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge, eq: s.eq });
   }
-  if ("model" in patch || "step" in patch || "eq" in patch) {
-    renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }), onJump: goTo, eq: s.eq });
+  if ("model" in patch || "step" in patch || "eq" in patch || ("playing" in patch && !s.playing)) {
+    // Playing at full speed, the ledger changes faster than anyone reads: draw it
+    // a few times a second and keep every frame for the graph.
+    clearTimeout(ledgerTimer);
+    if (s.playing && s.speed < 100 && !("model" in patch)) ledgerTimer = setTimeout(drawLedger, 150);
+    else drawLedger();
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
@@ -128,7 +137,7 @@ subscribe((s, patch) => {
   }
   if ("trace" in patch || "check" in patch || "checking" in patch) renderTable($("#gradients"), s.trace, s.check, s.checking);
   if ("error" in patch || "program" in patch) renderError($("#error"), backdrop, s.program, s.error);
-  if (("step" in patch || "model" in patch) && s.model && !s.error && textarea.value === s.program) {
+  if (("step" in patch || "model" in patch || "playing" in patch) && s.model && !s.error && !(s.playing && s.speed < 100) && textarea.value === s.program) {
     const a = activeAt(s.model, s.step ?? 0);
     markActive(backdrop, s.program, a.id ? s.model.byId.get(a.id) : null);
   }
@@ -155,6 +164,7 @@ textarea.addEventListener("keydown", (ev) => {
 });
 textarea.addEventListener("input", () => {
   backdrop.textContent = "";
+  backdrop.dataset.active = "";
   pickExample();
 });
 

@@ -10,39 +10,60 @@ const HISTORY_MAX = 200; // past entries kept in the DOM: a 5,000-step pass stay
 
 export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false } = {}) {
   const root = d3.select(el);
-  root.selectAll("*").remove();
-  if (!model) {
-    root.append("p").attr("class", "muted").text("Build a graph, then step through it: forward to compute values, backward to push gradients.");
-    return;
-  }
-  const a = activeAt(model, step);
-  if (a.phase === "start") {
-    root.append("p").attr("class", "muted start-hint").text(`Nothing is evaluated yet. Press → to run the forward pass (${model.F} steps), then the backward pass (${model.B} steps).`);
+  const a = model ? activeAt(model, step) : null;
+  if (!model || a.phase === "start") {
+    el._history = null;
+    root.selectAll("*").remove();
+    root.append("p").attr("class", "muted start-hint").text(model
+      ? `Nothing is evaluated yet. Press → to run the forward pass (${model.F} steps), then the backward pass (${model.B} steps).`
+      : "Build a graph, then step through it: forward to compute values, backward to push gradients.");
     return;
   }
   const first = Math.max(1, step - HISTORY_MAX);
-  if (first > 1) root.append("p").attr("class", "muted").text(`${first - 1} earlier steps are not listed: use the slider to go back.`);
-  const list = root.append("ol").attr("class", "history");
   // In the backward pass the forward steps fold away: their values are on the graph.
   const fold = a.phase === "backward" && first <= model.F;
-  let fwd = list;
-  if (fold) {
-    const details = list.append("li").attr("class", "fold").append("details");
-    details.append("summary").text(`Forward pass: steps ${first}–${model.F}, the values on the graph`);
-    fwd = details.append("ol").attr("class", "history");
+  let h = el._history;
+  // Stepping keeps the entries already drawn (one step costs one or two entries);
+  // a new trace, the = toggle, or the fold opening or closing draws them all again.
+  if (!h || h.model !== model || h.eq !== eq || h.fold !== fold) {
+    root.selectAll("*").remove();
+    const note = root.append("p").attr("class", "muted history-note");
+    const list = root.append("ol").attr("class", "history");
+    let fwd = list;
+    if (fold) {
+      const details = list.append("li").attr("class", "fold").append("details");
+      details.append("summary").text(`Forward pass: steps ${first}–${model.F}, the values on the graph`);
+      fwd = details.append("ol").attr("class", "history");
+    }
+    h = el._history = { model, eq, fold, note, list, fwd, entries: new Map(), current: null };
+  }
+  h.note.attr("hidden", first > 1 ? null : "").text(first > 1 ? `${first - 1} earlier steps are not listed: use the slider to go back.` : "");
+  const opts = { eq, onFocusEdge };
+  for (const [k, li] of h.entries) {
+    if (k > step || k < first) { li.remove(); h.entries.delete(k); }
+  }
+  if (h.current !== null && h.current !== step && h.entries.has(h.current)) {
+    draw(h.entries.get(h.current), model, h.current, false, opts, onJump);
   }
   for (let k = first; k <= step; k++) {
-    const parent = k <= model.F ? fwd : list;
-    const li = parent.append("li").attr("class", "entry");
-    const full = k === step;
-    renderEntry(li, model, k, { full, eq, onFocusEdge });
-    if (!full) {
-      li.attr("tabindex", 0).attr("role", "button").attr("aria-label", `Go back to step ${k}`)
-        .on("click", () => onJump?.(k))
-        .on("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); onJump?.(k); } });
-    }
+    if (h.entries.has(k)) continue;
+    const li = (k <= model.F ? h.fwd : h.list).append("li");
+    h.entries.set(k, li);
+    draw(li, model, k, k === step, opts, onJump);
   }
+  if (h.current === step || !h.entries.get(step).classed("is-current")) draw(h.entries.get(step), model, step, true, opts, onJump);
+  h.current = step;
   scrollToCurrent(el);
+}
+
+function draw(li, model, k, full, opts, onJump) {
+  li.selectAll("*").remove();
+  li.attr("class", "entry").on("click", null).on("keydown", null).attr("tabindex", null).attr("role", null).attr("aria-label", null);
+  renderEntry(li, model, k, { full, ...opts });
+  if (full) return;
+  li.attr("tabindex", 0).attr("role", "button").attr("aria-label", `Go back to step ${k}`)
+    .on("click", () => onJump?.(k))
+    .on("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); onJump?.(k); } });
 }
 
 /** Keep the current entry in view inside the ledger (never scroll the page). */
