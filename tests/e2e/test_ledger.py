@@ -142,3 +142,41 @@ def test_a_term_of_the_sum_links_to_its_edge(page: Page, api, examples):
     edge = term.get_attribute("data-edge")
     path = page.locator(f"svg#graph path.edge[data-edge='{edge}']")
     expect(path).to_have_class(re.compile(r"\bis-focus\b"))
+
+
+def shape_text(shape: list[int]) -> str:
+    return f"({', '.join(map(str, shape))}{',' if len(shape) == 1 else ''})"
+
+
+def test_tensor_steps_say_their_shapes_and_the_sum_over_the_batch_axis(page: Page, api, examples):
+    trace = trace_for(api, TENSOR)
+    nodes = {n["id"]: n for n in trace["nodes"]}
+    F = len(trace["forward"])
+    j = next(j for j, s in enumerate(trace["backward"]) if nodes[s["node"]]["op"] == "mul")
+    st = trace["backward"][j]
+    page.goto("/")
+    build(page, TENSOR, trace)
+    go_slider(page, F + 1 + j)
+    for i, e in enumerate(st["edges"]):
+        row = page.locator("#ledger .is-current .ledger-row").nth(i)
+        out_shape, in_shape = nodes[st["node"]]["shape"], nodes[e["to"]]["shape"]
+        summed = row.locator("[data-sum-axis]")
+        if in_shape != out_shape:  # w (2,) was broadcast over X's rows (3, 2)
+            expect(summed).to_contain_text(
+                f"sum over the batch axis: {shape_text(out_shape)} → {shape_text(in_shape)}")
+        else:
+            expect(summed).to_have_count(0)
+    # matmul: the VJP with its shapes, from the trace's nodes
+    program = examples["mlp"]["program"]
+    trace = trace_for(api, program)
+    nodes = {n["id"]: n for n in trace["nodes"]}
+    F = len(trace["forward"])
+    j = next(j for j, s in enumerate(trace["backward"]) if nodes[s["node"]]["op"] == "matmul")
+    st = trace["backward"][j]
+    build(page, program, trace)
+    go_slider(page, F + 1 + j)
+    a, b = (nodes[i] for i in nodes[st["node"]]["inputs"])
+    shapes = page.locator("#ledger .is-current .ledger-row .shapes")
+    up = shape_text(nodes[st["node"]]["shape"])
+    expect(shapes.first).to_contain_text(
+        f"{up} @ {shape_text(b['shape'])}ᵀ → {shape_text(a['shape'])}")
