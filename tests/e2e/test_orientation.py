@@ -92,3 +92,27 @@ def test_the_picker_says_custom_once_edited_and_a_newcomer_is_told_what_to_do(pa
     expect(page.locator("#examples option:checked")).to_contain_text("custom")
     page.locator("#examples").select_option("fanout")
     expect(page.locator("#examples")).to_have_value("fanout")
+
+
+def test_ledger_legend_and_paths_text_is_at_least_11px(page: Page, api):
+    program = "a = 2.0\nb = a*a + a\nloss = b*3"
+    trace = trace_for(api, program)
+    page.goto("/")
+    build(page, program, trace)
+    page.keyboard.press("End")
+    page.locator("table#gradients tr[data-leaf='a']").click()
+    expect(page.locator("#paths")).to_be_visible()
+    small = page.evaluate("""() => {
+      const out = [];
+      const roots = '#ledger, #legend, #paths, #phase, #next-hint';
+      for (const root of document.querySelectorAll(roots)) {
+        const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+          if (!t.textContent.trim() || !t.parentElement.getClientRects().length) continue;
+          const px = parseFloat(getComputedStyle(t.parentElement).fontSize);
+          if (px < 11) out.push([px, t.textContent]);
+        }
+      }
+      return out;
+    }""")
+    assert not small, small[:5]
