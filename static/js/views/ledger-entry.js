@@ -102,7 +102,8 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     factor(con, term(st.grad), "upstream");
     span(con, "op", tensor ? " ⊙ " : " × ");
     factor(con, term(e.local), "local");
-    span(con, "op", " = ");
+    // A broadcast input gets the product summed back to its own shape: say so where the = would mislead.
+    span(con, "op", tensor && shapeOf(input.shape) !== shapeOf(broadcastShape(node.shape, shapeOfValue(e.local))) ? " → summed → " : " = ");
   }
   span(con, "result", num(e.contribution));
   if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
