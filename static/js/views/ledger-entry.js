@@ -6,6 +6,7 @@ import { activeAt, termsAt, fanIn, eqContribution } from "../model.js";
 import { num, term, clip, raw } from "../format.js";
 import { gradName, opExpr, localSymbol, inputName, shapeOf } from "../notation.js";
 
+const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
 const span = (parent, cls, text) => parent.append("span").attr("class", cls).text(text);
 
 /** Fill `li` (a d3 selection) with step k of the model. */
@@ -82,7 +83,8 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     const formula = e.local_formula.replace(/\*\*2\b/g, "²").replace(/\*/g, "·").replace(/-/g, "−");
     const plain = Number.isFinite(Number(formula.replace("−", "-"))); // "1", "-1": nothing to work out
     const parts = plain ? [] : [formula];
-    if (e.local_worked && e.local_worked !== num(e.local) && e.local_worked !== formula) parts.push(e.local_worked);
+    const bare = e.local_worked && Number(e.local_worked.replace("−", "-")); // "3.0": the number itself, nothing to show
+    if (e.local_worked && bare !== e.local && e.local_worked !== num(e.local) && e.local_worked !== formula) parts.push(e.local_worked);
     parts.push(null);
     parts.forEach((p, n) => {
       if (n) span(loc, "op", " = ");
@@ -90,6 +92,8 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
       else span(loc, n === 0 ? "formula" : "worked", p);
     });
     if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
+    // tanh′, σ′ and exp′ read the node's own output: say where the number comes from.
+    else if (OWN_OUTPUT.has(node.op)) span(loc, "muted uses", `  uses this node's output ${num(node.value)}`);
   }
   // 2. the contribution along this edge: upstream × local
   const con = row.append("p").attr("class", "line contribution");
