@@ -17,26 +17,31 @@ from .trace import jsonable
 
 
 def overwrite_replay(graph: Graph, output: int, grads: list, steps: list) -> dict:
-    """{fanout, wrong, gradients}: the nodes with several consumers, each node
-    whose gradient comes out wrong under `=` (why, its value and the largest
-    difference from the true one, which the trace's node already holds), and
-    the leaves' gradients as `=` leaves them."""
+    """{fanout, wrong, gradients, edges}: the nodes with several consumers,
+    each node whose gradient comes out wrong under `=` (why, its value and the
+    largest difference from the true one, which the trace's node already
+    holds), the leaves' gradients as `=` leaves them, and each edge whose
+    contribution differs under `=` as [backward step, edge, contribution]."""
     uses: dict[int, int] = {}
     for _, _, edges in steps:
         for j, *_ in edges:
             uses[j] = uses.get(j, 0) + 1
     fanout = {j for j, n in uses.items() if n > 1}
     if not fanout:  # nothing is ever overwritten: `=` and `+=` agree everywhere
-        return {"fanout": [], "wrong": [], "gradients": None}
+        return {"fanout": [], "wrong": [], "gradients": None, "edges": []}
     values, ops, inputs = graph.values, graph.ops, graph.inputs
     replayed: dict[int, object] = {output: 1.0}
-    for i, g, edges in steps:
+    changed = []  # [step, edge, contribution] where `=` pushes another number than `+=`
+    for s, (i, g, edges) in enumerate(steps):
         g_new = replayed.get(i, g)
         same = g_new is g or _equal(g_new, g)
-        for j, local, c, _, k in edges:
+        for e, (j, local, c, _, k) in enumerate(edges):
             if not same:
                 args = (*[values[m] for m in inputs[i]], values[i])
-                c = _again(ops[i], k, args, g_new, local, shape_of(values[j]))
+                c_new = _again(ops[i], k, args, g_new, local, shape_of(values[j]))
+                if not _equal(c_new, c):
+                    changed.append([s, e, jsonable(c_new)])
+                c = c_new
             replayed[j] = c  # the bug under study: `=` where backprop does `+=`
     wrong = []
     for j in sorted(replayed, reverse=True):
@@ -52,7 +57,7 @@ def overwrite_replay(graph: Graph, output: int, grads: list, steps: list) -> dic
               if graph.kinds[j] == LEAF}
     return {"fanout": [{"node": f"n{j}", "label": graph.labels[j], "uses": uses[j]}
                        for j in sorted(fanout)],
-            "wrong": wrong, "gradients": leaves}
+            "wrong": wrong, "gradients": leaves, "edges": changed}
 
 
 def _equal(a, b) -> bool:

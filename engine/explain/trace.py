@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autodiff.graph import LEAF, Graph
 from ..autodiff.numeric import is_finite, zeros
+from .worked import worked
 
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")
@@ -85,12 +86,14 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                 t = shown[j] = t if labels[j] or _SIMPLE.fullmatch(t) else f"({t})"
             names.append(t)
         xs = [values[ins[0]], values[ins[1]]] if len(ins) == 2 else [values[j] for j in ins]
+        out_value = values[i]
         out_edges = []
         for j, local, c, after, k in edges:
             formula = op.formula[k](names, xs)
             if (c.__class__ is float and local.__class__ is float  # scalars: the common case
                     and c - c == 0.0 and after - after == 0.0 and local - local == 0.0):
                 out_edges.append({"to": ids[j], "local": local, "local_formula": formula,
+                                  "local_worked": worked(op.name, k, names, xs, out_value),
                                   "contribution": c, "grad_after": after})
                 continue
             if not is_finite(c) and is_finite(g):
@@ -99,6 +102,7 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                     f"gradient not finite: local derivative {formula} of {op.name} "
                     f"is {shown_local}")
             out_edges.append({"to": ids[j], "local": jsonable(local), "local_formula": formula,
+                              "local_worked": None,
                               "contribution": jsonable(c), "grad_after": jsonable(after)})
         out.append({"node": ids[i], "grad": jsonable(g), "edges": out_edges})
     return out

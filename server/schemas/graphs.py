@@ -49,6 +49,10 @@ class TraceEdge(BaseModel):
         description="elementwise local derivative; null where it is not elementwise (matmul, "
                     "softmax, log_softmax): local_formula then says how the VJP is computed")
     local_formula: str
+    local_worked: str | None = Field(
+        None, description="scalar edges: local_formula with this point's numbers put in, "
+                          "e.g. '2 × (−3.0)'; null where the formula holds no number ('1', "
+                          "'-1') or the edge is a tensor")
     contribution: Tensor
     grad_after: Tensor = Field(description="the input's running gradient after this +=")
 
@@ -117,6 +121,12 @@ class Overwrite(BaseModel):
     wrong: list[Overwritten]
     gradients: dict[str, Tensor] | None = Field(
         description="each leaf's gradient under =; null when no node is used twice")
+    edges: list[tuple[int, int, Tensor]] = Field(
+        default_factory=list,
+        description="[backward step, edge, contribution] for each edge whose contribution "
+                    "differs under = (its upstream was already wrong); every other edge "
+                    "pushes the trace's contribution, and under = an input's gradient is "
+                    "the last contribution it received")
 
 
 class Trace(BaseModel):

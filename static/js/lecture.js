@@ -23,6 +23,7 @@ function apply(on) {
     window.history.replaceState(window.history.state, "", url);
   }
   window.dispatchEvent(new Event("resize")); // charts and the graph refit to the new room
+  window.dispatchEvent(new Event("lecturechange"));
 }
 
 function addToggle() {

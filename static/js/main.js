@@ -4,10 +4,13 @@ import { fetchExamples, postGraph, requestBody } from "./api.js";
 import { buildModel } from "./model.js";
 import { createGraphView, LARGE } from "./views/graph.js";
 import { renderLedger } from "./views/ledger.js";
+import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";
 import { renderTable } from "./views/table.js";
 import { renderLegend } from "./views/legend.js";
 import { renderError, offsetOf, tokenEnd } from "./views/error.js";
+import { markActive } from "./views/editor.js";
+import { activeAt } from "./model.js";
 import { wireExports } from "./actions.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
@@ -19,9 +22,40 @@ const textarea = form.elements.program;
 const valuesInput = $("#values");
 const backdrop = $(".editor-backdrop");
 const examplesSelect = $("#examples");
-const graph = createGraphView($("#graph"), { onToggleExpand: toggleExpand });
+const graph = createGraphView($("#graph"), { onToggleExpand: toggleExpand, onSelectLeaf: (leaf) => selectLeaf(leaf) });
+
+function selectLeaf(leaf, fromTable = false) {
+  set({ leaf: leaf === state.leaf ? null : leaf });
+  if (!state.leaf) return;
+  // The paths sit above the ledger, under the graph: bring both into view.
+  const panel = $(".ledger-panel");
+  panel.scrollTop = 0;
+  if (fromTable) $("#graph-panel").scrollIntoView({ block: "start" });
+  if (window.innerWidth < 900) $("#paths").scrollIntoView({ block: "start" });
+}
 let requestId = 0;
 let urlTimer = null;
+let ledgerTimer = null;
+
+function drawLedger() {
+  renderLedger($("#ledger"), state.model, state.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }), onJump: goTo, eq: state.eq });
+  renderAnnouncement($("#announce"), state.model, state.step ?? 0);
+  renderNodeTable($("#node-table"), state.model, state.step ?? 0);
+  labelGraphNodes($("#graph"), state.model, state.step ?? 0);
+}
+
+/** Lecture mode: the back row reads the graph at 20 px or more. Fit may
+ * choose a smaller scale for a wide graph; then zoom in around the view's
+ * centre (the view keeps following the active node). */
+function lectureScale() {
+  if (!document.body.classList.contains("lecture") || !state.model) return;
+  const text = document.querySelector("#graph g.node text");
+  const ctm = text?.getScreenCTM();
+  if (!ctm) return;
+  const px = parseFloat(getComputedStyle(text).fontSize) * ctm.a;
+  if (px > 0 && px < 20) graph.zoom.zoomBy(20.5 / px, false);
+}
+window.addEventListener("lecturechange", () => requestAnimationFrame(lectureScale));
 
 function toggleExpand(id) {
   const expanded = new Set(state.expanded);
@@ -56,7 +90,7 @@ async function submit({ step = null, push = true } = {}) {
     if (id !== requestId) return;
     const model = buildModel(trace);
     const start = step === null ? model.F : Math.max(0, Math.min(model.total, step));
-    set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null });
+    set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null, leaf: null });
     writeUrl({ push });
     if (model.nodes.length <= LARGE) runCheck(id, program, values);
   } catch (e) {
@@ -96,24 +130,45 @@ const player = createPlayer({ goTo, getState: () => state, set });
 
 // Views: each renders from the state when something it shows has changed.
 subscribe((s, patch) => {
-  if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch) {
-    if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge });
+  if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch || "eq" in patch) {
+    if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge, eq: s.eq });
+    if ("model" in patch) requestAnimationFrame(lectureScale);
   }
-  if ("model" in patch || "step" in patch) {
-    renderLedger($("#ledger"), s.model, s.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }) });
-    renderAnnouncement($("#announce"), s.model, s.step ?? 0);
-    renderNodeTable($("#node-table"), s.model, s.step ?? 0);
-    labelGraphNodes($("#graph"), s.model, s.step ?? 0);
+  if ("model" in patch || "step" in patch || "eq" in patch || ("playing" in patch && !s.playing)) {
+    // Playing at full speed, the ledger changes faster than anyone reads: draw it
+    // a few times a second and keep every frame for the graph.
+    clearTimeout(ledgerTimer);
+    if (s.playing && s.speed < 100 && !("model" in patch)) ledgerTimer = setTimeout(drawLedger, 150);
+    else drawLedger();
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
+  if ("model" in patch) $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+  if ("model" in patch || "leaf" in patch) {
+    const lit = renderPaths($("#paths"), s.model, s.leaf, {
+      onClose: () => set({ leaf: null }),
+      onFocusPath: (p) => graph.highlight(state.litPaths, p),
+    });
+    s.litPaths = lit;
+    graph.highlight(lit);
+    document.querySelectorAll("table#gradients tr[data-leaf]").forEach((tr) => tr.classList.toggle("is-selected", tr.dataset.leaf === s.leaf));
+  }
   if ("trace" in patch || "check" in patch || "checking" in patch) renderTable($("#gradients"), s.trace, s.check, s.checking);
   if ("error" in patch || "program" in patch) renderError($("#error"), backdrop, s.program, s.error);
+  if (("step" in patch || "model" in patch || "playing" in patch) && s.model && !s.error && !(s.playing && s.speed < 100) && textarea.value === s.program) {
+    const a = activeAt(s.model, s.step ?? 0);
+    markActive(backdrop, s.program, a.id ? s.model.byId.get(a.id) : null);
+  }
   renderControls(document, s);
   document.body.classList.toggle("is-busy", Boolean(s.busy));
 });
 
 wireTrust();
+
+$("table#gradients tbody").addEventListener("click", (ev) => {
+  const tr = ev.target.closest("tr[data-leaf]");
+  if (tr) selectLeaf(tr.dataset.leaf, true);
+});
 
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();
@@ -125,7 +180,27 @@ textarea.addEventListener("keydown", (ev) => {
     submit();
   }
 });
-textarea.addEventListener("input", () => { backdrop.textContent = ""; });
+textarea.addEventListener("input", () => {
+  backdrop.textContent = "";
+  backdrop.dataset.active = "";
+  pickExample();
+});
+
+/** The picker names the example the text is, or "custom" once it is edited. */
+function pickExample() {
+  const text = textarea.value.trim();
+  const match = [...examplesSelect.options].find((o) => o.exampleData && o.exampleData.program.trim() === text);
+  let custom = examplesSelect.querySelector("option[value=custom]");
+  if (!match && !custom) {
+    custom = document.createElement("option");
+    custom.value = "custom";
+    custom.textContent = "custom (your program)";
+    examplesSelect.append(custom);
+  }
+  examplesSelect.value = match ? match.value : text ? "custom" : "";
+  if (!match) $("#example-description").textContent = "";
+  else $("#example-description").textContent = match.exampleData.description;
+}
 textarea.addEventListener("scroll", () => { backdrop.scrollTop = textarea.scrollTop; });
 
 examplesSelect.addEventListener("change", () => {
@@ -146,11 +221,8 @@ async function loadExamples() {
       opt.textContent = ex.title;
       opt.exampleData = ex;
       examplesSelect.append(opt);
-      if (ex.program.trim() === textarea.value.trim()) {
-        opt.selected = true;
-        $("#example-description").textContent = ex.description;
-      }
     }
+    pickExample();
   } catch {
     $("#example-description").textContent = "The examples could not be loaded.";
   }

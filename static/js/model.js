@@ -21,20 +21,29 @@ export function buildModel(trace) {
   const gradEvents = new Map(nodes.map((n) => [n.id, []]));
   const consumers = new Map(nodes.map((n) => [n.id, []]));
   for (const n of nodes) for (const i of n.inputs) consumers.get(i)?.push(n.id);
+  // Contributions in arrival order per node; each edge knows its place there,
+  // so a running sum holds exactly the contributions counted so far (a*a
+  // pushes twice into a in one step: the first row counts one, the second two).
+  const arrivals = new Map(nodes.map((n) => [n.id, []]));
+  const edgeAt = []; // [step j][edge i] -> {edgeId, index, slot}
   trace.backward.forEach((st, j) => {
     const k = F + 1 + j;
     const own = gradEvents.get(st.node);
     if (own && own.length === 0) own.push({ step: k, grad: st.grad, seed: true });
     const ids = edgeIds(byId.get(st.node), st.edges);
-    st.edges.forEach((e, i) => {
-      gradEvents.get(e.to)?.push({ step: k, grad: e.grad_after, contribution: e.contribution, from: st.node, edge: e, edgeId: ids[i] });
-    });
+    edgeAt.push(st.edges.map((e, i) => {
+      const ev = { step: k, j, i, grad: e.grad_after, contribution: e.contribution, from: st.node, edge: e, edgeId: ids[i] };
+      gradEvents.get(e.to)?.push(ev);
+      const arr = arrivals.get(e.to);
+      arr.push(ev);
+      return { edgeId: ids[i], index: arr.length - 1, slot: Number(ids[i].split("#")[1]) };
+    }));
   });
   const edges = [];
   for (const n of nodes) n.inputs.forEach((src, slot) => edges.push({ id: `${src}>${n.id}#${slot}`, source: src, target: n.id, slot }));
   return {
     trace, nodes, byId, edges, consumers, F, B, total: F + B, forwardAt, gradEvents,
-    outputId: trace.output,
+    arrivals, edgeAt, outputId: trace.output, eqEvents: null,
   };
 }
 
@@ -46,19 +55,26 @@ export function activeAt(m, k) {
   return { id: st.node, phase: "backward", step: st };
 }
 
-/** What a node shows at step k: value (or undefined) and grad (or undefined). */
-export function shownAt(m, node, k) {
+/** What a node shows at step k: value (or undefined) and grad (or undefined).
+ * `eq`: the backward pass replayed with = instead of += (views/overwrite.js). */
+export function shownAt(m, node, k, eq = false) {
   const fk = m.forwardAt.get(node.id) ?? 0;
   const value = k >= fk ? node.value : undefined;
   let grad;
-  if (k >= m.total && m.total > 0 && k > m.F) grad = node.grad ?? undefined;
-  else {
-    for (const ev of m.gradEvents.get(node.id)) {
+  let got = 0; // contributions received so far: a partial sum is marked as one
+  const events = eq ? eqEvents(m).get(node.id) : m.gradEvents.get(node.id);
+  const of = m.arrivals.get(node.id).length;
+  if (!eq && k >= m.total && m.total > 0 && k > m.F) {
+    grad = node.grad ?? undefined;
+    got = of;
+  } else {
+    for (const ev of events) {
       if (ev.step > k) break;
       grad = ev.grad;
+      if (!ev.seed) got++;
     }
   }
-  return { value, grad: grad === null ? undefined : grad };
+  return { value, grad: grad === null ? undefined : grad, got, of };
 }
 
 /** Graph edge ids of a backward step's trace edges. An input used twice by
@@ -96,14 +112,34 @@ export function activeEdges(m, k) {
   return out;
 }
 
-/** Every contribution a node has received up to step k (for the += sum). */
-export function contributionsUpTo(m, id, k) {
-  return m.gradEvents.get(id).filter((ev) => !ev.seed && ev.step <= k);
+/** The contributions counted into edge (j, i)'s input up to and including that edge. */
+export function termsAt(m, j, i) {
+  const at = m.edgeAt[j][i];
+  return m.arrivals.get(m.trace.backward[j].edges[i].to).slice(0, at.index + 1);
 }
 
 /** Total number of contributions a node ever receives. */
 export function fanIn(m, id) {
-  return m.gradEvents.get(id).filter((ev) => !ev.seed).length;
+  return m.arrivals.get(id).length;
+}
+
+/** Under `=` each edge writes its contribution (the trace's, or the one
+ * overwrite.edges gives when its upstream was already wrong): the last write wins. */
+export function eqContribution(m, j, i) {
+  if (!m.eqChanged) {
+    m.eqChanged = new Map((m.trace.overwrite?.edges ?? []).map(([s, e, c]) => [`${s}:${e}`, c]));
+  }
+  const key = `${j}:${i}`;
+  return m.eqChanged.has(key) ? m.eqChanged.get(key) : m.trace.backward[j].edges[i].contribution;
+}
+
+function eqEvents(m) {
+  if (m.eqEvents) return m.eqEvents;
+  m.eqEvents = new Map();
+  for (const [id, evs] of m.gradEvents) {
+    m.eqEvents.set(id, evs.map((ev) => (ev.seed ? ev : { ...ev, grad: eqContribution(m, ev.j, ev.i) })));
+  }
+  return m.eqEvents;
 }
 
 export function nodeName(node, m) {
@@ -111,9 +147,4 @@ export function nodeName(node, m) {
   if (node.label) return node.label;
   const t = node.text || OP_SYMBOL[node.op] || node.op;
   return /^[A-Za-z_][A-Za-z_0-9]*$|^\(.*\)$/.test(t) ? t : `(${t})`;
-}
-
-export function nodeTitle(node) {
-  if (node.kind === "op" && !node.label) return OP_SYMBOL[node.op] || node.op;
-  return node.label ?? node.op;
 }

@@ -16,6 +16,8 @@ export const state = {
   busy: false,
   expanded: new Set(), // tensor nodes shown large
   focusEdge: null,   // edge id highlighted from the ledger
+  eq: false,         // the backward pass replayed with = instead of +=
+  leaf: null,        // the leaf whose paths are shown (#paths)
 };
 
 export function set(patch) {

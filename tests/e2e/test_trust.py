@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .helpers import build, close, parse, trace_for
+from .helpers import build, close, go_slider, parse, trace_for
 
 
 def test_fanout_symbolic_cost_and_overwrite(page: Page, api, examples):
@@ -70,3 +70,38 @@ def test_overwrite_toggle_is_disabled_without_fanout(page: Page, api):
     build(page, program, trace)
     expect(page.locator("#overwrite-toggle")).to_be_disabled()
     expect(page.locator("#overwrite-note")).to_contain_text("same gradients")
+
+
+def test_overwrite_replay_shows_the_replayed_gradients_step_by_step(page: Page, api):
+    """With = the graph's gradients are the last contribution each node received,
+    from the trace (its contributions, and overwrite.edges where they differ)."""
+    program = "a = 2.0\nb = a*a + a\nloss = b*3"
+    trace = trace_for(api, program)
+    F = len(trace["forward"])
+    changed = {(s, e): c for s, e, c in trace["overwrite"]["edges"]}
+    page.goto("/")
+    build(page, program, trace)
+    page.locator("#overwrite-toggle").check()
+    last: dict[str, float] = {trace["output"]: 1.0}
+    for j, st in enumerate(trace["backward"]):
+        for i, e in enumerate(st["edges"]):
+            last[e["to"]] = changed.get((j, i), e["contribution"])
+        go_slider(page, F + j + 1)
+        total = F + len(trace["backward"])
+        expect(page.locator("#step-counter")).to_have_text(f"{F + j + 1} / {total}")
+        for node, g in last.items():
+            shown = page.locator(f"svg#graph g.node[data-id='{node}']").get_attribute("data-grad")
+            assert close(parse(shown), g), (j, node, shown, g)
+    wrong = {w["node"]: w["overwritten"] for w in trace["overwrite"]["wrong"]}
+    assert wrong
+    for node, g in wrong.items():
+        shown = page.locator(f"svg#graph g.node[data-id='{node}']").get_attribute("data-grad")
+        assert close(parse(shown), g)
+    # The ledger shows the overwrite where += would have added.
+    expect(page.locator("#ledger .is-current .overwrite-line").first).to_contain_text("overwrites")
+    # Off again: the true gradients.
+    page.locator("#overwrite-toggle").uncheck()
+    a = next(n for n in trace["nodes"] if n["label"] == "a")
+    node = page.locator(f"svg#graph g.node[data-id='{a['id']}']")
+    g = trace["gradients"]["a"]
+    expect(node).to_have_attribute("data-grad", str(int(g)) if g.is_integer() else repr(g))

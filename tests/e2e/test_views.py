@@ -42,6 +42,8 @@ def test_tensor_nodes_expand_on_click_and_keyboard(page: Page, api, examples):
     tensor = next(n for n in trace["nodes"] if n["shape"] and n["kind"] == "leaf")
     page.goto("/")
     build(page, program, trace)
+    page.locator("button[data-view=fit]").click()  # the whole graph, below the readable scale
+    page.wait_for_timeout(400)
     node = page.locator(f"svg#graph g.node[data-id='{tensor['id']}']")
     node.click()
     expect(page.locator(f"svg#graph .expanded[data-for='{tensor['id']}']")).to_have_count(1)

@@ -48,7 +48,7 @@ def test_a_wrong_intermediate_spreads_upstream():
 
 def test_no_fanout_no_difference():
     t = trace_program("w = 2.0\nx = 3.0\nb = 1.0\ny = 10.0\nloss = (w*x + b - y)**2")
-    assert t["overwrite"] == {"fanout": [], "wrong": [], "gradients": None}
+    assert t["overwrite"] == {"fanout": [], "wrong": [], "gradients": None, "edges": []}
 
 
 def test_tensors_and_matmul_are_replayed_with_their_own_rules():
@@ -62,3 +62,21 @@ def test_tensors_and_matmul_are_replayed_with_their_own_rules():
     w_node = next(n for n in t["nodes"] if n["label"] == "W")
     expected = np.outer(np.array(wrong[h["id"]]["overwritten"]), [1.0, -1.0])
     np.testing.assert_allclose(wrong[w_node["id"]]["overwritten"], expected)
+
+
+def test_replayed_edges_rebuild_every_wrong_gradient():
+    """Under `=` a node's gradient is the last contribution it received; the
+    changed edges plus the trace's own contributions give exactly `wrong`."""
+    t = trace_program("a = 2.0\nc = a*3\nd = c*c + c\nloss = sin(d) + d")
+    changed = {(s, e): c for s, e, c in t["overwrite"]["edges"]}
+    assert changed, "a wrong upstream changes some contribution"
+    last: dict[str, float] = {}
+    for s, step in enumerate(t["backward"]):
+        for e, edge in enumerate(step["edges"]):
+            last[edge["to"]] = changed.get((s, e), edge["contribution"])
+    for w in t["overwrite"]["wrong"]:
+        assert np.isclose(last[w["node"]], w["overwritten"], rtol=1e-12)
+    grads = {n["id"]: n["grad"] for n in t["nodes"]}
+    wrong = {w["node"] for w in t["overwrite"]["wrong"]}
+    for node, g in last.items():
+        assert (node in wrong) == (not np.isclose(g, grads[node], rtol=1e-12))

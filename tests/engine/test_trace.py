@@ -117,3 +117,50 @@ def test_examples_trace_and_pass_the_check(ex):
     else:
         assert all(v in (True, None) for v in verdicts.values()), verdicts
     assert ex.title and ex.description
+
+
+WORKED_PROGRAM = """x = 0.7
+y = -1.3
+z = 2.0
+k = 3.0
+loss = x*y + x/z + x**3 + x**k + z**x + max(x, y) + min(x, y) + exp(x) + log(z) + sqrt(z) \
++ sin(x) + cos(x) + tanh(x) + sigmoid(x) + relu(y) + relu(x) + abs(y) + (x - y)**2 + mse(x, y)"""
+
+
+def _evaluate_worked(text: str) -> float:
+    """The worked text as arithmetic: its numbers and operators only."""
+    import ast
+    import math
+
+    py = (text.replace("×", "*").replace("\u2212", "-").replace("²", "**2").replace("^", "**")
+          .replace("≥", ">=").replace("≤", "<=").replace("[", "(").replace("]", ")"))
+    fns = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "cos": math.cos,
+           "sin": math.sin, "sign": lambda v: math.copysign(1.0, v) if v else 0.0}
+    tree = ast.parse(py, mode="eval")
+    allowed = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Call, ast.Name,
+               ast.Compare, ast.operator, ast.unaryop, ast.cmpop, ast.Load)
+    assert all(isinstance(n, allowed) for n in ast.walk(tree)), text
+    return float(eval(compile(tree, "<worked>", "eval"), {"__builtins__": {}}, fns))
+
+
+def test_worked_local_derivatives_put_the_numbers_into_the_formula():
+    t = trace_program(WORKED_PROGRAM)
+    seen = 0
+    for step in t["backward"]:
+        for e in step["edges"]:
+            if e["local_worked"] is None:
+                assert e["local_formula"].lstrip("-").replace("/", "").replace("1", "") == "" \
+                    or isinstance(e["local"], list), e
+                continue
+            seen += 1
+            assert _evaluate_worked(e["local_worked"]) == pytest.approx(e["local"], rel=2e-3), e
+    assert seen >= 20
+
+
+def test_worked_local_of_the_seed_reads_like_the_teaching_notes():
+    t = trace_program(SEED)
+    first = t["backward"][0]["edges"][0]
+    assert first["local_formula"] == "2*(w*x + b - y)"
+    assert first["local_worked"] == "2 × (\u22123.0)" and first["local"] == -6.0
+    tensor = trace_program(example("mlp").program)
+    assert all(e["local_worked"] is None for s in tensor["backward"] for e in s["edges"])

@@ -1,5 +1,6 @@
 // Step controls: counter, slider, buttons and the phase line reflect the state.
-import { activeAt, nodeName } from "../model.js";
+import { activeAt } from "../model.js";
+import { gradName } from "../notation.js";
 import { clip } from "../format.js";
 
 export function renderControls(root, s) {
@@ -21,12 +22,26 @@ export function renderControls(root, s) {
   play.setAttribute("aria-label", s.playing ? "Pause" : "Play");
   root.querySelector("#phase").textContent = s.model ? phaseText(s.model, k) : "";
   root.querySelector("#graph-empty").hidden = Boolean(s.model);
+  const hint = root.querySelector("#next-hint");
+  const next = s.model ? nextAction(s.model, k) : "";
+  hint.hidden = !next;
+  hint.textContent = next;
+}
+
+/** What to do next, said plainly where a newcomer looks first. */
+function nextAction(m, k) {
+  if (m.total === 0) return "";
+  if (k === 0) return "Press → to run the forward pass";
+  if (k < m.F) return "Press → for the next value";
+  if (k === m.F) return m.B ? "Press → to start the backward pass" : "";
+  if (k === m.total) return "Done · click a leaf to see its paths";
+  return "";
 }
 
 function phaseText(m, k) {
   const a = activeAt(m, k);
   if (a.phase === "start") return `Ready: ${m.nodes.length} nodes. Forward pass ${m.F} steps, backward pass ${m.B} steps.`;
-  const name = clip(nodeName(m.byId.get(a.id), m), 30);
+  const name = clip(gradName(m.byId.get(a.id), m), 30);
   if (a.phase === "forward") return `Forward pass · step ${k} of ${m.F} · evaluating ${name}`;
   const j = k - m.F;
   const done = k === m.total ? " · done: every gradient is complete" : "";

@@ -35,6 +35,7 @@ export function tokenEnd(program, off) {
 
 function markBackdrop(backdrop, program, error) {
   backdrop.textContent = "";
+  backdrop.dataset.active = ""; // the active-node mark (views/editor.js) is gone
   if (!error || !error.line) return;
   const a = offsetOf(program, error.line, error.col);
   const b = tokenEnd(program, a);

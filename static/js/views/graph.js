@@ -2,7 +2,8 @@
 // (only nodes and edges whose shown state changed are touched).
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
-import { num } from "../format.js";
+import { num, clip } from "../format.js";
+import { nodeTitle } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
 import { drawExpanded } from "./heatmap.js";
@@ -12,7 +13,7 @@ import { createEdges } from "./edges.js";
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
 const NARROW = 560; // a view narrower than this (a phone) lays the graph out top to bottom
 
-export function createGraphView(svgEl, { onToggleExpand } = {}) {
+export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const svg = d3.select(svgEl);
   const defs = svg.append("defs");
   for (const k of ["plain", "forward", "backward"]) {
@@ -33,8 +34,10 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
   function build(model) {
     const compact = model.nodes.length > LARGE;
     svg.classed("compact", compact).classed("no-anim", compact);
-    const narrow = svg.node().getBoundingClientRect().width < NARROW;
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact), narrow);
+    const rect = svg.node().getBoundingClientRect();
+    const narrow = rect.width < NARROW;
+    const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 });
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     zoom.fit(false);
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
@@ -44,7 +47,7 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     const frag = document.createDocumentFragment();
     for (const n of model.nodes) {
       const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
-      parts.set(n.id, drawNode(g, n, layout.pos.get(n.id), compact));
+      parts.set(n.id, drawNode(g, n, layout.pos.get(n.id), compact, titles.get(n.id)));
       frag.appendChild(g);
     }
     nodeLayer.node().appendChild(frag);
@@ -53,18 +56,20 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     nodeSel.filter((n) => isTensor(n) && !compact)
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
-    current = { model, layout, els, parts, edges, compact, active: null, step: null };
+    nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
+    current = { model, layout, els, parts, edges, compact, active: null, step: null, lit: null };
     cull(zoom.visibleRect());
   }
 
-  function update(model, step, { expanded = new Set(), focusEdge = null } = {}) {
+  function update(model, step, { expanded = new Set(), focusEdge = null, eq = false } = {}) {
     if (!current || current.model !== model) build(model);
     const c = current;
-    // Stepping by one touches a handful of nodes; a jump re-checks them all.
-    const ids = touchedBetween(model, c.step, step);
+    // Stepping by one touches a handful of nodes; a jump (or the = replay) re-checks them all.
+    const ids = c.eq === eq ? touchedBetween(model, c.step, step) : null;
     const nodes = ids ? ids.map((id) => model.byId.get(id)) : model.nodes;
-    for (const node of nodes) updateNode(c.parts.get(node.id), node, shownAt(model, node, step), c.compact);
+    for (const node of nodes) updateNode(c.parts.get(node.id), node, shownAt(model, node, step, eq), c.compact);
     c.step = step;
+    c.eq = eq;
     const a = activeAt(model, step);
     if (c.active !== a.id) {
       if (c.active) c.els.get(c.active)?.classed("is-active", false);
@@ -84,20 +89,53 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
 
   function edgeLabels(c, edges) {
     const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, ...i }));
+    // Arrowheads (both ends of each active edge) are kept clear like boxes.
+    const placed = [];
+    for (const [id] of edges) {
+      const path = c.edges.path(id);
+      if (!path) continue;
+      const len = path.getTotalLength();
+      for (const t of [0, len]) {
+        const q = path.getPointAtLength(t);
+        placed.push({ x0: q.x - 9, y0: q.y - 9, x1: q.x + 9, y1: q.y + 9 });
+      }
+    }
     labelLayer.selectAll("g").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
       return g;
     }).each(function (d) {
-      const path = c.edges.path(d.id);
-      const p = path.getPointAtLength(path.getTotalLength() * 0.5);
+      // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
+      const text = Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`;
+      const w = text.length * 8.6 + 12;
+      const p = placeLabel(c, c.edges.path(d.id), w, 22, placed);
+      placed.push({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
       const g = d3.select(this).attr("transform", `translate(${p.x},${p.y})`);
-      const text = `${Array.isArray(d.edge.local) ? "⊙" : "×"} ${num(d.edge.local)}`;
       g.select("text").text(text);
-      const w = text.length * 7 + 12;
-      g.select("rect").attr("x", -w / 2).attr("y", -11).attr("width", w).attr("height", 20);
+      g.select("rect").attr("x", -w / 2).attr("y", -11).attr("width", w).attr("height", 22);
     });
+  }
+
+  /** A badge's place on its edge: the middle if it covers no node box,
+   * arrowhead or other badge, else the nearest free spot along or beside it. */
+  function placeLabel(c, path, w, h, placed) {
+    const len = path.getTotalLength();
+    const mid = path.getPointAtLength(len / 2);
+    const near = [];
+    for (const b of c.layout.pos.values()) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 60) {
+        near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
+      }
+    }
+    const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
+      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+        const q = path.getPointAtLength(len * t);
+        if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
+      }
+    }
+    return mid;
   }
 
   function drawOverlays(c, step, expanded) {
@@ -128,13 +166,32 @@ export function createGraphView(svgEl, { onToggleExpand } = {}) {
     }
   }
 
+  /** The path view: every edge and node on a path to the chosen leaf, and the
+   * one path under the pointer. */
+  function highlight(lit, focus = null) {
+    const c = current;
+    if (!c) return;
+    const on = lit ?? { edges: new Set(), nodes: new Set() };
+    const hot = new Set(focus ? focus.edges.map((e) => e.edgeId) : []);
+    for (const id of c.lit?.edges ?? []) if (!on.edges.has(id)) c.edges.path(id)?.classList.remove("on-path", "path-focus");
+    for (const id of c.lit?.nodes ?? []) if (!on.nodes.has(id)) c.els.get(id)?.classed("on-path", false);
+    for (const id of on.edges) {
+      const p = c.edges.path(id);
+      p?.classList.add("on-path");
+      p?.classList.toggle("path-focus", hot.has(id));
+    }
+    for (const id of on.nodes) c.els.get(id)?.classed("on-path", true);
+    svg.classed("has-paths", on.edges.size > 0);
+    c.lit = on;
+  }
+
   function clear() {
     current = null;
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
   }
 
   return {
-    update, clear, zoom,
+    update, clear, zoom, highlight,
     isCompact: () => current?.compact ?? false,
     bounds: () => (current ? { width: current.layout.width, height: current.layout.height } : null),
   };

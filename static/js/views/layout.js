@@ -7,18 +7,77 @@ import { dagre } from "../lib.js";
 export const DAGRE_MAX = 150;
 const GAP_X = 56;
 const GAP_Y = 18;
+const RANK_GAP = 96;
+const ROW_GAP = 48;
 
 /** `vertical`: inputs on top, output at the bottom, for a phone's narrow view
  * (a left-to-right graph fitted into 350 px is too small to read). */
-export function layoutGraph(model, sizeOf, vertical = false) {
+export function layoutGraph(model, sizeOf, vertical = false, view = null) {
   const n = model.nodes.length;
-  return n <= DAGRE_MAX && dagre ? dagreLayout(model, sizeOf, vertical) : fastLayout(model, sizeOf);
+  if (!(n <= DAGRE_MAX && dagre)) return fastLayout(model, sizeOf);
+  const layout = dagreLayout(model, sizeOf, vertical);
+  return view && !vertical ? wrapRows(layout, view) : layout;
+}
+
+/** A long left-to-right graph folds into rows (like text) when that shows it
+ * larger in a view of `view` = {w, h}: cuts fall between ranks, and an edge
+ * that crosses rows runs down between them. */
+function wrapRows(layout, view) {
+  const scaleFor = (rows) => Math.min(view.w / (layout.width / rows + 40), view.h / (rows * (layout.height + ROW_GAP)));
+  let rows = 1;
+  for (let r = 2; r <= 4; r++) if (scaleFor(r) > scaleFor(rows) * 1.15) rows = r;
+  if (rows === 1) return layout;
+  const target = layout.width / rows;
+  const ranks = [...new Set([...layout.pos.values()].map((p) => Math.round(p.x)))].sort((a, b) => a - b);
+  const left = (x) => Math.min(...[...layout.pos.values()].filter((p) => Math.round(p.x) === x).map((p) => p.x - p.w / 2));
+  const rowOf = new Map();
+  const starts = [];
+  let start = null;
+  for (const x of ranks) {
+    if (start === null || (x - start > target && starts.length < rows)) {
+      start = left(x) - 16;
+      starts.push(start);
+    }
+    rowOf.set(x, starts.length - 1);
+  }
+  const band = layout.height + ROW_GAP;
+  const shift = (p, r) => ({ ...p, x: p.x - starts[r] + 16, y: p.y + r * band });
+  const pos = new Map();
+  const row = new Map();
+  for (const [id, p] of layout.pos) {
+    const r = rowOf.get(Math.round(p.x));
+    row.set(id, r);
+    pos.set(id, shift(p, r));
+  }
+  const routes = new Map();
+  let width = 0;
+  for (const p of pos.values()) width = Math.max(width, p.x + p.w / 2 + 16);
+  for (const [id, pts] of layout.routes) {
+    const [src, rest] = id.split(">");
+    const dst = rest.split("#")[0];
+    const rs = row.get(src);
+    const rt = row.get(dst);
+    if (rs === rt) {
+      routes.set(id, pts.map((q) => shift(q, rs)));
+      continue;
+    }
+    const a = pos.get(src);
+    const b = pos.get(dst);
+    const down = (rs + 1) * band - ROW_GAP / 2;
+    const ax = a.x + a.w / 2;
+    const bx = b.x - b.w / 2;
+    routes.set(id, [{ x: ax, y: a.y }, { x: ax + 14, y: a.y }, { x: ax + 14, y: down }, { x: bx - 14, y: down },
+      { x: bx - 14, y: b.y }, { x: bx, y: b.y }]);
+  }
+  return { pos, routes, width, height: starts.length * band - ROW_GAP + 16 };
 }
 
 function dagreLayout(model, sizeOf, vertical) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y,
-    ranksep: vertical ? GAP_Y * 2 : GAP_X, edgesep: 8, marginx: 16, marginy: 16 });
+  // Ranks far enough apart that an edge's badge (its local derivative) fits
+  // between the boxes without covering them or the arrowheads.
+  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y + 8,
+    ranksep: vertical ? 64 : RANK_GAP, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of model.nodes) g.setNode(node.id, { ...sizeOf(node) });
   for (const e of model.edges) g.setEdge(e.source, e.target, {}, e.id);

@@ -1,10 +1,27 @@
-// Legend of the gradient colour: sign by hue, log10 magnitude by depth.
+// Legend: what each mark on the graph means, and the gradient colour
+// (sign by hue, log10 magnitude by depth).
 import { d3 } from "../lib.js";
 import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
+
+const MARKS = [
+  ["mark-chip", "∇ −6.0", "∂L/∂node so far (? unknown, “1 of 2”: more to come)"],
+  ["mark-edge", "× 2.0", "edge: local derivative"],
+  ["mark-active", "", "current node"],
+  ["mark-border", "", "border = ∇ colour"],
+  ["mark-path", "", "path to the chosen leaf"],
+  ["mark-wrong", "", "wrong with ="],
+  ["mark-heat", "", "tensor values: purple − · green + (scaled per tensor); ∇ heatmaps use the ∇ colours"],
+];
 
 export function renderLegend(el) {
   const root = d3.select(el);
   root.selectAll("*").remove();
+  const marks = root.append("div").attr("class", "legend-marks");
+  for (const [cls, sample, text] of MARKS) {
+    const item = marks.append("span").attr("class", `legend-mark legend-${cls}`).attr("data-mark", cls);
+    item.append("span").attr("class", `mark-sample ${cls}`).text(sample);
+    item.append("span").text(text);
+  }
   root.append("span").attr("class", "legend-title").text("∇ colour");
   const bar = root.append("div").attr("class", "legend-bar");
   const decades = d3.range(LOG_MAX, LOG_MIN - 1, -2);
@@ -22,5 +39,5 @@ export function renderLegend(el) {
   keys.append("span").text("zero");
   keys.append("span").attr("class", "legend-swatch").style("background", NONFINITE);
   keys.append("span").text("NaN / ∞");
-  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log scale)");
+  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log)");
 }

@@ -2,28 +2,23 @@
 // Plain DOM calls here: this runs for every node of a 5,000-node graph.
 import { num, raw, clip, shapeText } from "../format.js";
 import { gradColor, inkOn, dominant } from "../colors.js";
-import { OP_SYMBOL, nodeTitle } from "../model.js";
 import { drawHeatmap } from "./heatmap.js";
 import { d3 } from "../lib.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const CHAR = 7.6; // px per character at the node font size, for sizing without measuring
+const CHAR = 9; // px per character at the node font size (15px mono), for sizing without measuring
 
 export function isTensor(node) {
   return Array.isArray(node.shape) && node.shape.length > 0;
 }
 
-function badgeOf(node) {
-  return node.kind === "op" && node.label ? OP_SYMBOL[node.op] || node.op : "";
-}
-
-/** Box size; compact boxes for large graphs carry the title and colour only. */
-export function sizeOf(node, compact) {
-  const title = clip(nodeTitle(node), compact ? 10 : 18);
+/** Box size; compact boxes for large graphs carry the title and colour only.
+ * `fullTitle`: name and operation together (notation.js nodeTitle). */
+export function sizeOf(node, compact, fullTitle, fan = 1) {
+  const title = clip(fullTitle, compact ? 10 : 24);
   if (compact) return { width: Math.max(56, title.length * CHAR + 16), height: 34 };
-  const badge = badgeOf(node).length ? badgeOf(node).length + 2 : 0;
-  if (isTensor(node)) return { width: Math.max(148, (title.length + badge) * CHAR + 40), height: 108 };
-  const longest = Math.max(title.length + 3 + badge, num(node.value).length + 2, num(node.grad).length + 2);
+  if (isTensor(node)) return { width: Math.max(148, title.length * CHAR + 40), height: 108 };
+  const longest = Math.max(title.length + 3, num(node.value).length + 2, num(node.grad).length + 4 + (fan > 1 ? 9 : 0));
   return { width: Math.max(96, longest * CHAR + 24), height: 74 };
 }
 
@@ -36,7 +31,7 @@ function el(parent, tag, attrs, text) {
 }
 
 /** Build a node's elements (once per node); returns the parts that change per step. */
-export function drawNode(g, node, box, compact) {
+export function drawNode(g, node, box, compact, fullTitle) {
   const { w, h } = box;
   const tensor = isTensor(node);
   const cls = `node kind-${node.kind} op-${node.op}${tensor ? " is-tensor" : ""}${node.warnings?.length ? " has-warning" : ""}`;
@@ -55,9 +50,7 @@ export function drawNode(g, node, box, compact) {
     g.setAttribute("aria-expanded", "false");
   }
   parts.box = el(g, "rect", { class: "box", x: -w / 2, y: -h / 2, width: w, height: h, rx: compact ? 6 : 10 });
-  parts.title = el(g, "text", { class: "title", y: compact ? -3 : -h / 2 + 20 }, clip(nodeTitle(node), compact ? 10 : 18));
-  const badge = badgeOf(node);
-  if (badge && !compact) el(g, "text", { class: "op-badge", x: w / 2 - 10, y: -h / 2 + 16 }, badge);
+  parts.title = el(g, "text", { class: "title", y: compact ? -3 : -h / 2 + 20 }, clip(fullTitle, compact ? 10 : 24));
   if (node.warnings?.length) el(g, "text", { class: "warn-badge", x: -w / 2 + 10, y: -h / 2 + 16 }, "⚠");
   if (compact) {
     parts.value = el(g, "text", { class: "value small", y: 9 });
@@ -66,7 +59,7 @@ export function drawNode(g, node, box, compact) {
     parts.hmValue = d3.select(el(g, "g", { class: "hm hm-value", transform: `translate(${-w / 2 + 10},${-h / 2 + 54})` }));
     parts.hmGrad = d3.select(el(g, "g", { class: "hm hm-grad", transform: `translate(6,${-h / 2 + 54})` }));
   } else {
-    parts.value = el(g, "text", { class: "value", y: 2 });
+    parts.value = el(g, "text", { class: "value", y: 3 });
     const chip = el(g, "g", { class: "grad-chip", transform: `translate(0,${h / 2 - 19})` });
     parts.chipRect = el(chip, "rect", { x: -w / 2 + 6, y: -11, width: w - 12, height: 22, rx: 6 });
     parts.chipText = el(chip, "text", { y: 5 });
@@ -91,8 +84,11 @@ export function updateNode(parts, node, shown, compact) {
     if (parts.hmValue) drawHeatmap(parts.hmValue, known ? shown.value : null, "value");
     else parts.value.textContent = known ? (compact ? clip(num(shown.value), 10) : `= ${num(shown.value)}`) : "";
   }
-  if (parts.lastGrad !== shown.grad) {
+  const partial = shown.grad !== undefined && shown.got < shown.of;
+  if (parts.lastGrad !== shown.grad || parts.lastPartial !== partial) {
     parts.lastGrad = shown.grad;
+    parts.lastPartial = partial;
+    g.classList.toggle("is-partial", partial);
     const known = shown.grad !== undefined;
     const color = known ? gradColor(dominant(shown.grad)) : "";
     g.setAttribute("data-grad", known ? raw(shown.grad) : "");
@@ -106,7 +102,8 @@ export function updateNode(parts, node, shown, compact) {
       const none = node.grad === null || node.grad === undefined;
       parts.chipRect.style.fill = color;
       parts.chipText.style.fill = known ? inkOn(shown.grad) : "";
-      parts.chipText.textContent = known ? `∇ ${num(shown.grad)}` : none ? "no ∇" : "∇ ?";
+      // A sum still waiting for contributions says how far it has got.
+      parts.chipText.textContent = known ? `∇ ${num(shown.grad)}${partial ? ` (${shown.got} of ${shown.of})` : ""}` : none ? "no ∇" : "∇ ?";
     }
     parts.box.style.stroke = color;
   }

@@ -57,11 +57,19 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     const my = Math.min(h / 4, (box.h * t.k) / 2 + 8);
     if (x > mx && x < w - mx && y > my && y < h - my) return;
     const fx = dir > 0 ? 0.2 : dir < 0 ? 0.8 : 0.5;
-    apply(d3.zoomIdentity.translate(w * fx - box.x * t.k, h / 2 - box.y * t.k).scale(t.k), animate);
+    // A graph laid out top to bottom (a phone) moves along y: keep x where the
+    // whole width is in view, and put the node where the next steps will be.
+    const tall = bounds.height > bounds.width;
+    const fitsX = bounds.width * t.k <= w;
+    const tx = tall && fitsX ? t.x : w * (tall ? 0.5 : fx) - box.x * t.k;
+    const fy = tall ? (dir > 0 ? 0.3 : dir < 0 ? 0.7 : 0.5) : 0.5;
+    apply(d3.zoomIdentity.translate(tx, h * fy - box.y * t.k).scale(t.k), animate);
   }
 
   return {
-    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? (size().w < 560 ? 0.75 : 0.6) : 0.5; },
+    // The smallest text in the graph is 14 px (12 px in a large graph's compact
+    // boxes): never open below the scale that shows it at 11 px.
+    setBounds(width, height, readable) { bounds = { width, height }; minFit = readable ? 11 / 14 : 11 / 12; },
     fit,
     follow,
     visibleRect,

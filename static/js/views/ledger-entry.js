@@ -1,0 +1,195 @@
+// One ledger entry: a step in full (the current one) or in one line per edge
+// (a past one). A backward edge always shows three things apart: the local
+// derivative (formula and number), the contribution (upstream × local, both
+// labelled) and the gradient so far (the sum of the contributions counted).
+import { activeAt, termsAt, fanIn, eqContribution } from "../model.js";
+import { num, term, clip, raw } from "../format.js";
+import { gradName, opExpr, localSymbol, inputName, shapeOf } from "../notation.js";
+
+const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
+const span = (parent, cls, text) => parent.append("span").attr("class", cls).text(text);
+
+/** Fill `li` (a d3 selection) with step k of the model. */
+export function renderEntry(li, m, k, { full, eq, onFocusEdge }) {
+  const a = activeAt(m, k);
+  const node = m.byId.get(a.id);
+  li.attr("data-step", k).classed("is-past", !full).classed("is-current", full)
+    .classed("is-forward", a.phase === "forward").classed("is-backward", a.phase === "backward");
+  const head = li.append("p").attr("class", "entry-head");
+  span(head, "step-no", `${k}`);
+  if (a.phase === "forward") return forwardEntry(li, head, m, node, full);
+  backwardEntry(li, head, m, node, a.step, k - m.F - 1, { full, eq, onFocusEdge });
+}
+
+function statement(node, m) {
+  if (node.kind !== "op") return node.label ?? num(node.value);
+  return node.label ? `${node.label} = ${opExpr(node, m)}` : opExpr(node, m);
+}
+
+function forwardEntry(li, head, m, node, full) {
+  span(head, "badge forward", "forward");
+  if (node.kind === "leaf") span(head, "what", ` ${node.label} = ${num(node.value)}: a leaf (input or parameter)${node.shape?.length ? `, shape ${shapeOf(node.shape)}` : ""}`);
+  else if (node.kind === "const") span(head, "what", ` ${node.label ?? num(node.value)} is a constant: it takes no gradient`);
+  else {
+    span(head, "what", ` ${statement(node, m)} = `);
+    span(head, "result", num(node.value));
+    if (node.shape?.length) span(head, "muted", `  shape ${shapeOf(node.shape)}`);
+    if (full) {
+      const ins = node.inputs.map((i) => m.byId.get(i)).filter((i) => i.kind !== "const");
+      if (ins.length) li.append("p").attr("class", "muted").text(`with ${ins.map((i) => `${inputName(m, i.id)} = ${num(i.value)}`).join(", ")}`);
+    }
+  }
+  if (full) for (const w of node.warnings || []) li.append("p").attr("class", "warning").text(`⚠ ${w}`);
+}
+
+function backwardEntry(li, head, m, node, st, j, opts) {
+  const name = gradName(node, m);
+  const isOut = node.id === m.outputId;
+  span(head, "badge backward", "backward");
+  span(head, "what", ` at ${statement(node, m)}`);
+  const up = li.append("p").attr("class", "upstream");
+  if (isOut) {
+    span(up, "sym", "∂L/∂L = ");
+    span(up, "result", num(st.grad));
+    if (opts.full) span(up, "why", "  Start here: the loss changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.");
+  } else {
+    span(up, "sym", `upstream ∂L/∂${name} = `);
+    span(up, "result", num(st.grad));
+    const n = fanIn(m, node.id);
+    if (opts.full) span(up, "why", n > 1 ? `  complete: the sum of its ${n} contributions` : "  complete: it has one consumer");
+  }
+  if (!st.edges.length && opts.full) li.append("p").attr("class", "muted").text("No input of this node takes a gradient.");
+  st.edges.forEach((e, i) => edgeRow(li, m, node, st, j, i, opts));
+  if (opts.full) for (const w of node.warnings || []) li.append("p").attr("class", "warning").text(`⚠ ${w}`);
+}
+
+function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
+  const e = st.edges[i];
+  const at = m.edgeAt[j][i];
+  const input = m.byId.get(e.to);
+  const inName = gradName(input, m);
+  const tensor = Array.isArray(e.contribution) || Array.isArray(st.grad);
+  const row = li.append("div").attr("class", "ledger-row").attr("data-edge", at.edgeId).attr("data-to", e.to)
+    .attr("data-local", "").attr("data-value", raw(e.local));
+  row.on("mouseenter", () => onFocusEdge?.(at.edgeId)).on("mouseleave", () => onFocusEdge?.(null));
+  const sym = localSymbol(node, m, at.slot);
+  // 1. the local derivative, worked
+  const loc = row.append("p").attr("class", "line local");
+  span(loc, "tag tag-local", "local");
+  if (e.local === null) {
+    span(loc, "sym", `${sym.text}${sym.which}: not elementwise; the contribution is ${e.local_formula}`);
+  } else {
+    span(loc, "sym", `${sym.text}${sym.which} = `);
+    const formula = e.local_formula.replace(/\*\*2\b/g, "²").replace(/\*/g, "·").replace(/-/g, "−");
+    const plain = Number.isFinite(Number(formula.replace("−", "-"))); // "1", "-1": nothing to work out
+    const parts = plain ? [] : [formula];
+    const bare = e.local_worked && Number(e.local_worked.replace("−", "-")); // "3.0": the number itself, nothing to show
+    if (e.local_worked && bare !== e.local && e.local_worked !== num(e.local) && e.local_worked !== formula) parts.push(e.local_worked);
+    parts.push(null);
+    parts.forEach((p, n) => {
+      if (n) span(loc, "op", " = ");
+      if (p === null) span(loc, "result", num(e.local));
+      else span(loc, n === 0 ? "formula" : "worked", p);
+    });
+    if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
+    // tanh′, σ′ and exp′ read the node's own output: say where the number comes from.
+    else if (OWN_OUTPUT.has(node.op)) span(loc, "muted uses", `  uses this node's output ${num(node.value)}`);
+  }
+  // 2. the contribution along this edge: upstream × local
+  const con = row.append("p").attr("class", "line contribution");
+  span(con, "tag tag-contribution", "contribution");
+  span(con, "sym", `to ${clip(inName, 24)}: `);
+  if (e.local === null) {
+    factor(con, term(st.grad), "upstream");
+    span(con, "op", ` → ${e.local_formula} = `);
+  } else {
+    factor(con, term(st.grad), "upstream");
+    span(con, "op", tensor ? " ⊙ " : " × ");
+    factor(con, term(e.local), "local");
+    // A broadcast input gets the product summed back to its own shape: say so where the = would mislead.
+    span(con, "op", tensor && shapeOf(input.shape) !== shapeOf(broadcastShape(node.shape, shapeOfValue(e.local))) ? " → summed → " : " = ");
+  }
+  span(con, "result", num(e.contribution));
+  if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
+  // 3. the gradient so far: the contributions counted up to this edge
+  const terms = termsAt(m, j, i);
+  const total = fanIn(m, e.to);
+  const sum = row.append("p").attr("class", "line gradient sum").attr("data-node", e.to);
+  if (full) sum.attr("data-running-sum", "").attr("data-terms", JSON.stringify(terms.map((t) => t.contribution))).attr("data-value", raw(e.grad_after));
+  span(sum, "tag tag-gradient", "gradient");
+  span(sum, "sym", `∂L/∂${clip(inName, 24)} = `);
+  if (terms.length > 1) {
+    terms.forEach((ev, n) => {
+      if (n) span(sum, "op", " + ");
+      sum.append("button").attr("type", "button").attr("class", `term${n === terms.length - 1 ? " is-new" : ""}`)
+        .attr("data-edge", ev.edgeId).attr("data-contribution", JSON.stringify(ev.contribution))
+        .attr("title", `contribution from step ${ev.step}: ${clip(gradName(m.byId.get(ev.from), m), 30)}`)
+        .text(term(ev.contribution))
+        .on("click", (evt) => { evt.stopPropagation(); onFocusEdge?.(ev.edgeId); })
+        .on("focus mouseenter", () => onFocusEdge?.(ev.edgeId))
+        .on("blur mouseleave", () => onFocusEdge?.(null));
+    });
+    span(sum, "op", " = ");
+  }
+  span(sum, "result", num(e.grad_after));
+  const note = total === 1 ? "its only contribution: complete"
+    : terms.length < total ? `${terms.length} of ${total} contributions so far (+=)` : `${total} of ${total} contributions: complete`;
+  span(sum, "count", `  ${note}`);
+  if (eq && terms.length > 1) {
+    const w = row.append("p").attr("class", "line overwrite-line");
+    span(w, "tag tag-wrong", "with =");
+    span(w, "sym", `∂L/∂${clip(inName, 24)} = ${num(eqContribution(m, j, i))}: this edge overwrites the ${terms.length - 1} earlier contribution${terms.length > 2 ? "s" : ""} instead of adding`);
+  } else if (eq && !eqSame(m, j, i)) {
+    const w = row.append("p").attr("class", "line overwrite-line");
+    span(w, "tag tag-wrong", "with =");
+    span(w, "sym", `the upstream was already wrong, so this edge pushes ${num(eqContribution(m, j, i))}`);
+  }
+}
+
+function eqSame(m, j, i) {
+  return eqContribution(m, j, i) === m.trace.backward[j].edges[i].contribution;
+}
+
+function factor(parent, value, label) {
+  const f = parent.append("span").attr("class", `factor factor-${label}`);
+  f.append("span").attr("class", "fv").text(value);
+  f.append("span").attr("class", "fl").text(label);
+}
+
+function shapeOfValue(v) {
+  const s = [];
+  for (let x = v; Array.isArray(x); x = x[0]) s.push(x.length);
+  return s;
+}
+
+/** Shapes at a tensor edge: the product, and the sum that undoes a broadcast. */
+function tensorShapes(row, m, node, input, slot, e) {
+  const p = row.append("p").attr("class", "line shapes");
+  span(p, "tag tag-shape", "shapes");
+  const up = shapeOf(node.shape);
+  if (node.op === "matmul") {
+    const other = m.byId.get(node.inputs[1 - slot]);
+    const text = slot === 0 ? `upstream @ ${inputName(m, other.id)}ᵀ: ${up} @ ${shapeOf(other.shape)}ᵀ → ${shapeOf(input.shape)}`
+      : `${inputName(m, other.id)}ᵀ @ upstream: ${shapeOf(other.shape)}ᵀ @ ${up} → ${shapeOf(input.shape)}`;
+    span(p, "sym", text);
+    return;
+  }
+  const product = e.local === null ? up : shapeOf(broadcastShape(node.shape, shapeOfValue(e.local)));
+  span(p, "sym", `upstream ${up} ⊙ local ${shapeOf(shapeOfValue(e.local))} → ${product}`);
+  if (product !== shapeOf(input.shape)) {
+    const s = row.append("p").attr("class", "line shapes broadcast").attr("data-sum-axis", "");
+    span(s, "tag tag-shape", "sum");
+    span(s, "sym", `sum over the batch axis: ${product} → ${shapeOf(input.shape)}. ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the rows it was copied to.`);
+  }
+}
+
+function broadcastShape(a, b) {
+  const n = Math.max(a.length, b.length);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    out.push(Math.max(x, y));
+  }
+  return out;
+}
