@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's Chromium included) and run the
-# whole suite: lint, engine, server and real-browser tests. Extra arguments go
-# to pytest. CHROMIUM_PATH points the browser tests at another Chromium.
+# The test command: lint, engine, server and real-browser tests. Works on a
+# fresh Debian/Ubuntu machine (as root, or with sudo for apt) and from an
+# active virtual environment:
+# - Chromium comes from apt unless `chromium` is on PATH or CHROMIUM_PATH
+#   points at one;
+# - inside a virtual environment, that environment is used; otherwise the
+#   script makes (and then reuses) .venv in the repository, installing
+#   python3-venv through apt where Debian leaves it out;
+# - chainrule is installed there, editable, with the `test` extra.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+  apt_install chromium
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
-python3 -m ruff check .
-python3 -m pytest -p no:cacheprovider "$@"
+if python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
+  python=python3  # an active virtual environment
+else
+  if [ ! -x .venv/bin/python ]; then
+    if ! python3 -m venv .venv; then
+      rm -rf .venv  # Debian's python3 without ensurepip leaves a venv without pip
+      apt_install python3-venv
+      python3 -m venv .venv
+    fi
+  fi
+  python=.venv/bin/python
+fi
+
+"$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$python" -m ruff check .
+"$python" -m pytest -p no:cacheprovider "$@"

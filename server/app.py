@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
-from chainrule import ProgramError
+from chainrule import ProgramError, __version__
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="chainrule", version="0.1.0", docs_url=None, redoc_url=None,
+    app = FastAPI(title="chainrule", version=__version__, docs_url=None, redoc_url=None,
                   description="Computation graphs with every node's value and gradient, and "
                               "the backward pass step by step.")
     app.state.settings = settings

@@ -18,7 +18,7 @@ _BAD_CHAR = {".": "attributes and methods (x.T, x.sum()) are not part of the lan
 
 
 class Cursor:
-    """Mixin: needs kinds, texts, starts, p, depth, max_depth, max_nodes, made, plan."""
+    """Mixin: needs text, kinds, texts, starts, p, depth, max_depth, max_nodes, made, plan."""
 
     def error(self, cls, message: str, offset: int | None = None):
         err = cls(message)
@@ -46,8 +46,24 @@ class Cursor:
             return self.starts[self.p - 1] + len(text)
         raise self.unexpected(what)
 
+    def never_closed(self) -> int | None:
+        """The offset of the innermost bracket open before the cursor that no
+        later bracket closes, if any."""
+        opened = []
+        for kind, text, start in zip(self.kinds, self.texts, self.starts, strict=True):
+            if kind == OP and text in ("(", "["):
+                opened.append(start)
+            elif kind == OP and text in (")", "]") and opened:
+                opened.pop()
+        before = [start for start in opened if start < self.starts[self.p]]
+        return before[-1] if before else None
+
     def unexpected(self, wanted: str) -> ParseError:
         kind, text = self.kinds[self.p], self.texts[self.p]
+        if kind != BAD and (opened := self.never_closed()) is not None:
+            # Brackets continue a line, so an unclosed one runs on to the end
+            # of the text: the useful place to point at is the bracket.
+            return self.error(ParseError, f"'{self.text[opened]}' is never closed", opened)
         if kind == BAD:
             return self.error(ParseError, _BAD_CHAR.get(text, f"unexpected character {text!r}"))
         if kind in (EOF, END):

@@ -23,7 +23,11 @@ BAD = [
     ("x = [1, 2]\ny = [1, 2, 3]\nloss = sum(x * y)", "shape_error", 3, 14, "broadcast"),
     ("x = [[1, 2]]\nloss = sum(x @ x)", "shape_error", 2, 14, "do not align"),
     ("x = 'a'", "parse_error", 1, 5, "strings"),
-    ("loss = (1 + 2", "parse_error", 1, 14, "expected ')'"),
+    ("loss = (1 + 2", "parse_error", 1, 8, "'(' is never closed"),
+    # an unclosed bracket runs on to the end: the error is at the bracket
+    ("w = 2\nloss = sum((w * 3)\n\nz = 4\n", "parse_error", 2, 11, "'(' is never closed"),
+    ("x = [1.0, 2.0\nloss = sum(x)", "parse_error", 1, 5, "'[' is never closed"),
+    ("w = 2\nloss = (w *\n  w w)", "parse_error", 3, 5, "unexpected 'w'"),
     ("loss = 1 + 2)", "parse_error", 1, 13, "unmatched ')'"),
     ("w = 1\nw = 2", "name_error", 2, 1, "already a leaf"),
     ("loss = cross_entropy([1, 2], 5)", "value_error", 1, 8, "class indices"),

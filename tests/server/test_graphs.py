@@ -66,7 +66,7 @@ def test_non_finite_results_are_strict_json_strings(client, program, expected):
 
 
 @pytest.mark.parametrize(("program", "type_", "line", "col"), [
-    ("w = 2\nloss = (w * ", "parse_error", 2, 13),
+    ("w = 2\nloss = (w * ", "parse_error", 2, 8),
     ("loss = y * 2", "name_error", 1, 8),
     ("x = [1, 2]\nloss = x", "shape_error", 2, 1),
     ("loss = " + "(" * 500 + "1" + ")" * 500, "limit_error", 1, 108),

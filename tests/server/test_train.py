@@ -61,7 +61,7 @@ def test_bad_requests_in_the_error_shape(client, body, status, kind):
 
 def test_parse_error_keeps_its_place(client):
     r = client.post("/api/v1/train", json=BODY | {"program": "w = 1.0\nloss = (w *"})
-    assert (r.json()["error"]["line"], r.json()["error"]["col"]) == (2, 12)
+    assert (r.json()["error"]["line"], r.json()["error"]["col"]) == (2, 8)  # the open bracket
 
 
 def test_limits_come_from_settings():

@@ -1,0 +1,60 @@
+"""`chainrule serve`: the web app on uvicorn, once the address is known to be free."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import sys
+
+from .args import whole_number, with_default
+
+
+def add_serve_parser(commands) -> None:
+    serve = commands.add_parser("serve", help="run the web app (the pages, the API and /docs)",
+                                description="Run the web app: the visualizer at /, the HTTP "
+                                            "API under /api/v1 and its documentation at /docs.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=with_default("address to listen on; 0.0.0.0 listens on every "
+                                         "interface"))
+    serve.add_argument("--port", type=whole_number(1, 65535), default=8000,
+                       help=with_default("TCP port to listen on"))
+    serve.add_argument("--workers", type=whole_number(1, 64), default=1,
+                       help=with_default("worker processes"))
+
+
+def serve_command(args) -> int:
+    problem = address_problem(args.host, args.port)
+    if problem:
+        print(f"chainrule serve: {problem}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"chainrule: serving on http://{host}:{args.port}/ (API docs at /docs); "
+          "Ctrl+C stops it", flush=True)
+    uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")
+    return 0
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why uvicorn could not listen on host:port, found before it starts (and
+    before anything says the server is up), or None."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        return f"--host {host}: not an address this machine can listen on"
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port in TIME_WAIT is free, a listening one is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is already in use (another chainrule?); "
+                        "choose another with --port")
+            if err.errno == errno.EACCES:
+                return f"--port {port}: permission denied (ports below 1024 need root)"
+            return f"--host {host}: cannot listen there ({err.strerror})"
+    return None
