@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from .errors import http_error, program_error, validation_error
 from .middleware import BodyLimit, SecurityHeaders
-from .routes import compare, examples, graphs, health, pages, train, train_page
+from .routes import compare, examples, graphs, health, pages, standalone, train, train_page
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
 
-    for module in (graphs, examples, health, pages, train, train_page, compare):
+    for module in (graphs, standalone, examples, health, pages, train, train_page, compare):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
