@@ -7,8 +7,8 @@ rebuild that must equal the checked-in bundle byte for byte."""
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
