@@ -9,6 +9,7 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import chainrule
 import pytest
@@ -142,3 +143,19 @@ def test_show_takes_a_trace_from_trace_program():
         show(trace, values={"w": 1.0})
     with pytest.raises(TypeError):
         show(42)
+
+
+def test_the_readme_notebook_example_runs_and_saves_the_file(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## One file, and notebooks"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S)[1]
+    assert len(code.strip().splitlines()) == 3
+    monkeypatch.chdir(tmp_path)
+    lines = code.strip().splitlines()
+    scope: dict = {}
+    exec(lines[0], scope)
+    shown = eval(lines[1], scope)  # what a notebook cell displays
+    assert shown._repr_html_().startswith("<iframe srcdoc=") and shown.step == 0
+    exec(lines[2], scope)
+    data = embedded((tmp_path / "x2.html").read_text(encoding="utf-8"))
+    assert data["trace"]["gradients"] == {"x": 6.0}
