@@ -1,4 +1,4 @@
-"""Record the bundle's sources and their SHA-256 (static/dist/standalone.sources.json).
+"""Record the bundle's sources and their SHA-256 (static/bundle/standalone.sources.json).
 
 scripts/bundle.sh runs this after esbuild; tests/engine/test_bundle.py compares
 the recorded hashes with the files (and, where esbuild is installed, rebuilds)."""
@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "static" / "dist"
+DIST = ROOT / "static" / "bundle"
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The checked-in bundle (static/dist/standalone.js) is built from the modules
+"""The checked-in bundle (static/bundle/standalone.js) is built from the modules
 as they are now. Two checks: the SHA-256 of every source esbuild read, as
 recorded by scripts/bundle.sh (no node needed), and, where the pinned esbuild
 is installed (scripts/test.sh runs `npm ci` in scripts/ when npm is there), a
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "static" / "dist"
+DIST = ROOT / "static" / "bundle"
 RECORD = json.loads((DIST / "standalone.sources.json").read_text())
 ESBUILD = ROOT / "scripts" / "node_modules" / ".bin" / "esbuild"
 REBUILD = "rebuild it: bash scripts/bundle.sh"
@@ -30,8 +30,8 @@ def stale(record: dict, root: Path) -> list[str]:
     """The recorded sources whose files changed or went, and the bundle if it changed."""
     changed = [p for p, digest in record["sources"].items()
                if not (root / p).is_file() or sha256(root / p) != digest]
-    if sha256(root / "static" / "dist" / "standalone.js") != record["bundle"]:
-        changed.append("static/dist/standalone.js")
+    if sha256(root / "static" / "bundle" / "standalone.js") != record["bundle"]:
+        changed.append("static/bundle/standalone.js")
     return changed
 
 
@@ -52,11 +52,11 @@ def test_every_module_the_entry_imports_is_recorded():
 
 
 def test_the_staleness_check_sees_an_edited_module(tmp_path):
-    for p in [*RECORD["sources"], "static/dist/standalone.js"]:
+    for p in [*RECORD["sources"], "static/bundle/standalone.js"]:
         (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / p, tmp_path / p)
     record = {"sources": {p: sha256(tmp_path / p) for p in RECORD["sources"]},
-              "bundle": sha256(tmp_path / "static/dist/standalone.js")}
+              "bundle": sha256(tmp_path / "static/bundle/standalone.js")}
     assert stale(record, tmp_path) == []
     with (tmp_path / "static/js/views/ledger.js").open("a") as f:
         f.write("\n// edited\n")

@@ -1,7 +1,7 @@
 """One self-contained HTML file holding a trace and the page's step-through.
 
 The file inlines everything it runs: D3 and dagre (classic scripts), the
-view bundle static/dist/standalone.js (built by scripts/bundle.sh from the
+view bundle static/bundle/standalone.js (built by scripts/bundle.sh from the
 same ES modules as the served page), the page's CSS, and KaTeX only when the
 trace carries a symbolic derivative to typeset. Its Content-Security-Policy
 allows exactly those inline scripts and styles (by SHA-256) and no network at
@@ -23,13 +23,13 @@ from pathlib import Path
 # Installed, static/ sits inside the package (chainrule/static); in the
 # repository it is next to engine/. The first that exists is the one.
 _HERE = Path(__file__).resolve().parent.parent
-ROOT = next((p for p in (_HERE, _HERE.parent) if (p / "static" / "dist").is_dir()), _HERE)
+ROOT = next((p for p in (_HERE, _HERE.parent) if (p / "static" / "bundle").is_dir()), _HERE)
 STATIC = ROOT / "static"
 TEMPLATE = ROOT / "templates" / "standalone.html"
 
 SCRIPTS = ["vendor/d3/d3.min.js", "vendor/dagre/dagre.min.js"]
 KATEX_SCRIPT = "vendor/katex/katex.min.js"
-BUNDLE = "dist/standalone.js"
+BUNDLE = "bundle/standalone.js"
 STYLES = ["css/app.css", "css/graph.css", "css/trust.css", "css/standalone.css"]
 KATEX_STYLE = "vendor/katex/katex.min.css"
 # The faces a derivative such as 2 \left(w x - y\right) x uses; KaTeX's other

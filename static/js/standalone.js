@@ -1,6 +1,6 @@
 // The standalone step-through (one HTML file, no server): the same view
 // modules as main.js, wired to a trace embedded in the page instead of the
-// API. No editor, no URL state, no request. Built into static/dist/standalone.js
+// API. No editor, no URL state, no request. Built into static/bundle/standalone.js
 // by scripts/bundle.sh.
 import { state, set, subscribe, clampStep } from "./state.js";
 import { buildModel, activeAt } from "./model.js";
