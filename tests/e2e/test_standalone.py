@@ -136,3 +136,20 @@ def test_the_pages_html_button_saves_the_same_step_through(page: Page, api, tmp_
     expect(page.locator("#step-counter")).to_have_text(f"{step} / {total_of(trace)}")
     expect(page.locator("#source-program")).to_have_text(program)
     step_to_the_end_with_keys(page, page.main_frame, trace)
+
+
+def test_the_file_works_in_a_sandboxed_iframe_of_another_page(offline: Page, tmp_path: Path):
+    """Embedded as the README says: <iframe src=... sandbox="allow-scripts">."""
+    trace = trace_program(SEED, check=True)
+    (tmp_path / "step.html").write_text(
+        chainrule.standalone_html(trace, program=SEED, step=0), encoding="utf-8")
+    host = tmp_path / "course.html"
+    host.write_text('<!doctype html><title>course</title><h1>Lesson 3</h1><iframe '
+                    'src="step.html" sandbox="allow-scripts" width="1000" height="760">'
+                    '</iframe>', encoding="utf-8")
+    offline.goto(host.as_uri())
+    frame = offline.frame_locator("iframe")
+    expect(frame.locator("body")).to_have_attribute("data-ready", "true")
+    (inner,) = [f for f in offline.frames if f != offline.main_frame]
+    frame.locator("#phase").click()
+    step_to_the_end_with_keys(offline, inner, trace)
