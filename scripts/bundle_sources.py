@@ -1,6 +1,6 @@
 """Record the bundle's sources and their SHA-256 (static/bundle/standalone.sources.json).
 
-scripts/bundle.sh runs this after esbuild; tests/engine/test_bundle.py compares
+scripts/bundle.sh runs this after esbuild; tests/test_bundle.py compares
 the recorded hashes with the files (and, where esbuild is installed, rebuilds)."""
 
 from __future__ import annotations

@@ -159,3 +159,16 @@ def test_the_readme_notebook_example_runs_and_saves_the_file(tmp_path, monkeypat
     exec(lines[2], scope)
     data = embedded((tmp_path / "x2.html").read_text(encoding="utf-8"))
     assert data["trace"]["gradients"] == {"x": 6.0}
+
+
+def test_the_file_has_every_element_of_the_pages_step_through():
+    """templates/standalone.html repeats the step-through part of the page
+    (index.html's right column): an element added there must come here too."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    index = (templates / "index.html").read_text()
+    right = index[index.index('<div class="col col-right">'):index.index("</main>")]
+    wanted = set(re.findall(r'\b(?:id|data-action|data-view)="([^"]+)"', right))
+    assert {"graph", "ledger", "paths", "gradients", "legend", "step-slider"} <= wanted
+    have = set(re.findall(r'\b(?:id|data-action|data-view)="([^"]+)"',
+                          (templates / "standalone.html").read_text()))
+    assert wanted - have == set()
