@@ -31,6 +31,8 @@ from .errors import (
     UndefinedNameError,
 )
 from .explain.run import trace_program
+from .explain.show import show
+from .explain.standalone import standalone_html
 from .explain.trace import FORMAT
 from .language.compile import compile_program
 from .limits import DEFAULT_LIMITS, Limits
@@ -40,7 +42,7 @@ __version__ = "0.2.0"
 __all__ = [
     "DEFAULT_LIMITS", "FORMAT", "OPS", "Graph", "LimitError", "Limits", "ParseError",
     "ProgramError", "ProgramValueError", "ShapeError", "UndefinedNameError", "__version__",
-    "compile_program", "create_app", "trace_program",
+    "compile_program", "create_app", "show", "standalone_html", "trace_program",
 ]
 
 

@@ -7,7 +7,8 @@
 # - inside a virtual environment, that environment is used; otherwise the
 #   script makes (and then reuses) .venv in the repository, installing
 #   python3-venv through apt where Debian leaves it out;
-# - chainrule is installed there, editable, with the `test` extra.
+# - chainrule is installed there, editable, with the `test` extra;
+# - where npm is, the pinned esbuild goes into scripts/node_modules.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,14 @@ else
     fi
   fi
   python=.venv/bin/python
+fi
+
+# The pinned esbuild (scripts/package-lock.json) lets tests/test_bundle.py
+# rebuild the checked-in bundle and compare; without npm that test is skipped
+# and the recorded source hashes still catch a stale bundle.
+if command -v npm >/dev/null 2>&1 && [ ! -x scripts/node_modules/.bin/esbuild ]; then
+  npm ci --prefix scripts --no-audit --no-fund --loglevel=error \
+    || echo "scripts/test.sh: npm ci failed; the bundle's rebuild test will be skipped" >&2
 fi
 
 "$python" -m pip install --quiet --disable-pip-version-check -e '.[test]'

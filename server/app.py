@@ -23,6 +23,7 @@ from .routes import (
     health,
     lessons,
     pages,
+    standalone,
     train,
     train_page,
 )
@@ -45,8 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
 
-    for module in (graphs, examples, health, pages, train, train_page, compare, classify,
-                   lessons):
+    for module in (graphs, standalone, examples, health, pages, train, train_page, compare,
+                   classify, lessons):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 

@@ -9,6 +9,7 @@ import sys
 from chainrule import __version__
 
 from .args import Parser
+from .export import add_export_parser, export_command
 from .grad import add_grad_parser, grad_command
 from .serve import add_serve_parser, serve_command
 from .train import add_train_parser, train_command
@@ -26,10 +27,12 @@ def build_parser() -> Parser:
     add_grad_parser(commands)
     add_train_parser(commands)
     add_serve_parser(commands)
+    add_export_parser(commands)
     return parser
 
 
-COMMANDS = {"grad": grad_command, "train": train_command, "serve": serve_command}
+COMMANDS = {"grad": grad_command, "train": train_command, "serve": serve_command,
+            "export": export_command}
 
 
 def main(argv: list[str] | None = None) -> int:

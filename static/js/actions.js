@@ -1,6 +1,7 @@
 // Export buttons and the little status toast.
 import { exportJson, exportSvg, exportPng, copyText } from "./export.js";
 import { asCurl, asPython, requestBody } from "./api.js";
+import { exportHtml } from "./export-html.js";
 
 let toastTimer = null;
 
@@ -27,6 +28,7 @@ export function wireExports({ graph, getState, valuesOf }) {
     json: () => need("the trace") && (exportJson(getState().trace), toast("Trace saved as JSON.")),
     svg: async () => need("SVG") && (await exportSvg(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as SVG.")),
     png: async () => need("PNG") && (await exportPng(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as PNG.")),
+    html: async () => need("HTML") && (await exportHtml(getState().program, body().values, getState().step), toast("Step-through saved as one HTML file.")),
     curl: async () => copy("curl command", asCurl(body())),
     python: async () => copy("Python script", asPython(body())),
   };

@@ -33,7 +33,7 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 def test_every_subcommand_and_flag_has_a_description_and_shows_its_default():
     parser = build_parser()
     (group,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert {a.dest for a in group._choices_actions} == {"grad", "train", "serve"}
+    assert {a.dest for a in group._choices_actions} == {"grad", "train", "serve", "export"}
     assert all(a.help for a in group._choices_actions)
     for name, sub in subcommands().items():
         assert sub.description, name
@@ -57,6 +57,7 @@ def test_version():
     ("train digits --epochs 1.5", "--epochs"), ("train digits --lr 0", "--lr"),
     ("train digits --lr nan", "--lr"), ("train digits --lr -inf", "--lr"),
     ("train cifar", "model"), ("frobnicate", "COMMAND"), ("grad", "file"),
+    ("export - -o x.html --step -1", "--step"), ("export - --step 2", "--output"),
 ])
 def test_a_bad_flag_is_one_line_naming_it_exit_2(args, flag):
     run = chainrule_cmd(*args.split())
