@@ -12,6 +12,7 @@ import { renderTable } from "./views/table.js";
 import { renderLegend } from "./views/legend.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
+import { labelGraphNodes, renderAnnouncement, renderNodeTable } from "./views/announce.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -43,6 +44,9 @@ function goTo(k) {
 
 function drawLedger() {
   renderLedger($("#ledger"), state.model, state.step ?? 0, { onFocusEdge: (focusEdge) => set({ focusEdge }), onJump: goTo, eq: state.eq });
+  renderAnnouncement($("#announce"), state.model, state.step ?? 0);
+  renderNodeTable($("#node-table"), state.model, state.step ?? 0);
+  labelGraphNodes($("#graph"), state.model, state.step ?? 0);
 }
 
 const player = createPlayer({ goTo, getState: () => state, set });
