@@ -3,6 +3,8 @@ limit enforced while the body streams in, before anything parses it."""
 
 from __future__ import annotations
 
+import logging
+
 import orjson
 from starlette.exceptions import HTTPException
 
@@ -14,6 +16,7 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+log = logging.getLogger("chainrule.server")
 
 
 class SecurityHeaders:
@@ -84,3 +87,37 @@ class BodyLimit:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+class InternalErrors:
+    """An exception no handler answered becomes a 500 in the error shape (inside
+    SecurityHeaders, so it carries the headers), with its traceback in the log.
+    After a response has started, nothing can be sent: the traceback is logged
+    and the connection closed."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked_send)
+        except Exception:
+            log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return
+            body = orjson.dumps({"error": {
+                "type": "internal_error",
+                "message": "an unexpected error on the server; it has been logged"}})
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,97 @@
+"""Heavy work runs in worker processes, which can be stopped: a thread cannot
+be (sympy or a big matmul holds it, and the GIL with it), a process can be
+terminated, and its memory goes with it.
+
+The pools are pebble's ProcessPool: per-task timeouts, cancelling a running
+task terminates its worker and starts a fresh one, a worker that dies is
+replaced and its task fails instead of hanging. Workers start from a fork
+server that has already imported the engine (a fresh worker is ready in
+milliseconds, and no worker is forked from the threaded event-loop process).
+
+Two lanes: "light" (one worker) for short programs without a check, whose
+work is bounded to a fraction of a second, and "heavy" (CHAINRULE_CONCURRENT_JOBS
+workers) for checks, long programs and comparisons, so heavy requests queue
+behind each other and never in front of a light one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+
+import anyio
+from chainrule import LimitError, ProgramError
+from fastapi import FastAPI
+from pebble import ProcessExpired, ProcessPool
+
+from . import work
+
+_context = None
+_pools: dict[tuple[str, int], ProcessPool] = {}
+_lock = threading.Lock()
+
+
+class WorkerProgramError(ProgramError):
+    """A ProgramError raised in a worker, carried back as its dict."""
+
+    def __init__(self, error: dict):
+        super().__init__(error.get("message", ""), error.get("line"), error.get("col"))
+        self.type = error.get("type", "program_error")
+
+
+class WorkerDied(RuntimeError):
+    """A worker ended without an answer (killed from outside, or out of memory)."""
+
+
+def context():
+    global _context
+    if _context is None:
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload(["chainrule.server.work"])
+    return _context
+
+
+def pool(lane: str, size: int) -> ProcessPool:
+    with _lock:
+        found = _pools.get((lane, size))
+        if found is None or not found.active:
+            found = _pools[(lane, size)] = ProcessPool(
+                max_workers=size, initializer=work.lower_priority, context=context())
+        return found
+
+
+def stop_pools() -> None:
+    """At shutdown: workers are terminated, not waited for."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for p in pools:
+        p.stop()
+    for p in pools:
+        p.join(timeout=5)
+
+
+async def run_job(app: FastAPI, lane: str, function, *args):
+    """`function(*args)` in a worker of `lane`; its answer, or the ProgramError it
+    raised. Past CHAINRULE_REQUEST_SECONDS (waiting in the queue included), or
+    when the client goes away, the worker is terminated."""
+    settings = app.state.settings
+    seconds = settings.request_seconds
+    size = 1 if lane == "light" else settings.concurrent_jobs
+    future = pool(lane, size).schedule(work.job, (function, *args), timeout=seconds)
+    try:
+        with anyio.move_on_after(seconds):
+            kind, answer = await asyncio.wrap_future(future)
+            if kind == "error":
+                raise WorkerProgramError(answer)
+            return answer
+    except FutureTimeout:
+        pass
+    except ProcessExpired as err:
+        raise WorkerDied(f"a worker process ended without an answer (exit code "
+                         f"{err.exitcode})") from err
+    finally:
+        future.cancel()  # a no-op once done; otherwise the worker is terminated
+    raise LimitError(f"the program took longer than {seconds:g} s and was stopped")

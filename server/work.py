@@ -1,0 +1,117 @@
+"""What runs in the worker processes (server/pool.py, server/runs.py): only
+the engine and orjson, so a fresh worker starts in a few milliseconds from the
+preloaded fork server. Each job answers ("ok", bytes) or ("error", the error's
+dict): a ProgramError's line and column do not survive pickling, its dict does.
+Anything else raised is a bug, and travels back with its traceback."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+
+import orjson
+from chainrule import LimitError, ProgramError, trace_program
+from chainrule.optimize.compare import compare_program
+
+# Heavy work yields the CPU to the event loop's process, so ordinary requests
+# (and /healthz) stay fast while a worker computes.
+NICENESS = 10
+
+
+def lower_priority() -> None:
+    os.nice(NICENESS)
+
+
+def job(function, *args) -> tuple[str, object]:
+    try:
+        return "ok", function(*args)
+    except ProgramError as err:
+        return "error", err.to_dict()
+
+
+def trace_json(program, values, check, limits, max_bytes: int) -> bytes:
+    trace = trace_program(program, values, check, limits=limits)
+    out = orjson.dumps(trace)
+    if len(out) > max_bytes:
+        raise _too_big(len(out), max_bytes, trace)
+    return out
+
+
+def _too_big(size: int, max_bytes: int, trace: dict) -> LimitError:
+    """Placed at the node whose value is the largest: usually the tensor to shrink."""
+    def weight(node):
+        v = node["value"]
+        return len(orjson.dumps(v)) if isinstance(v, list) else 0
+    node = max(trace["nodes"], key=weight)
+    span = node.get("span") or {}
+    return LimitError(f"the trace would be {size:,} bytes, over the limit of {max_bytes:,}: "
+                      "use smaller tensors or fewer statements", span.get("line"), span.get("col"))
+
+
+def compare_json(program, params, config, values, limits, max_steps, deadline,
+                 max_bytes: int) -> bytes:
+    out = orjson.dumps(compare_program(program, params, config, values=values, limits=limits,
+                                       max_steps_limit=max_steps, deadline=deadline))
+    if len(out) > max_bytes:
+        raise LimitError(f"the comparison would be {len(out):,} bytes, over the limit of "
+                         f"{max_bytes:,}: ask for fewer steps, methods or grid points")
+    return out
+
+
+class Progress:
+    """The run's side of server/runs.py's Run, inside the run's process: events
+    go up a pipe; a stop is asked for by the deadline or by a cancel file (which
+    any server worker can write, so a cancel reaches whichever worker runs it)."""
+
+    POLL = 0.02  # seconds between looks at the cancel file
+
+    def __init__(self, pipe, deadline: float, cancel_file: str):
+        self.pipe = pipe
+        self.deadline = deadline
+        self.cancel_file = cancel_file
+        self.next_look = 0.0
+
+    def emit(self, kind: str, payload) -> None:
+        self.pipe.send((kind, payload))
+
+    def should_stop(self) -> str | None:
+        now = time.monotonic()
+        if now > self.deadline:
+            return "time_limit"
+        if now >= self.next_look:
+            self.next_look = now + self.POLL
+            if Path(self.cancel_file).exists():
+                return "cancelled"
+        return None
+
+
+def run_entry(progress: Progress, function, *args) -> None:
+    """The body of a run's process: `function(progress, *args)` returns the
+    final result; every way it can end is an event on the pipe."""
+    lower_priority()
+    try:
+        progress.emit("done", function(progress, *args))
+    except ProgramError as err:
+        progress.emit("error", err.to_dict())
+    except Exception:  # a bug: its traceback goes to the server's log
+        progress.emit("crash", traceback.format_exc())
+
+
+def train(progress: Progress, body: dict, optimizer, limits) -> dict:
+    """A /api/v1/train run (body is the request as a dict)."""
+    from chainrule.nets.digits import DigitsConfig, train_digits
+    from chainrule.optimize.train import train_program
+
+    if body.get("model") == "digits":
+        progress.emit("ready", None)  # nothing here for the engine to reject
+        config = DigitsConfig(epochs=body["epochs"], seed=body["seed"], optimizer=optimizer)
+        return train_digits(config, on_epoch=lambda e: progress.emit("entry", e),
+                            should_stop=progress.should_stop)
+    reg = body.get("regularization") or {}
+    return train_program(body["program"], body["params"], optimizer, body["max_steps"],
+                         body["tol"], l1=reg.get("l1", 0.0), l2=reg.get("l2", 0.0),
+                         values=body.get("values"), limits=limits,
+                         on_record=lambda e: progress.emit("entry", e),
+                         should_stop=progress.should_stop)
