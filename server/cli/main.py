@@ -102,7 +102,9 @@ def serve_command(args) -> int:
 
     print(f"chainrule: open http://{args.host}:{args.port}/ in a browser", flush=True)
     uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+                workers=args.workers, log_level="info",
+                # on SIGTERM, streams still open (training runs) get 3 s, then end
+                timeout_graceful_shutdown=3)
     return 0
 
 
