@@ -24,10 +24,12 @@ beside it, so `POST /api/v1/train/{id}/cancel` works on whichever worker of
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
 import secrets
+import signal
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -70,6 +72,7 @@ class Run:
         self.cancel_file = folder / f"{self.id}.cancel"
         self.future = None
         self.pipe = None
+        self.pid: int | None = None
         self.ended = False
 
     async def start(self, function, *args) -> None:
@@ -96,8 +99,7 @@ class Run:
             raise
         writer.close()  # the child holds the only writing end: its exit is our EOF
         self.pipe = reader
-        self.future.add_done_callback(lambda _: self.app.state.loop.call_soon_threadsafe(
-            slots.release))
+        self.future.add_done_callback(lambda _: _on_loop(self.app, slots.release))
         _live.add(self)
         asyncio.get_running_loop().add_reader(reader.fileno(), self._readable)
 
@@ -105,6 +107,9 @@ class Run:
         try:
             while self.pipe.poll():
                 kind, payload = self.pipe.recv()
+                if kind == "pid":
+                    self.pid = payload
+                    continue
                 if kind == "crash":
                     log.error("a run failed:\n%s", payload)
                     kind, payload = "error", INTERNAL
@@ -128,6 +133,9 @@ class Run:
         """Ends the run now: its process is terminated if still running."""
         if self.future is not None and not self.ended:  # once ended, it exits by itself
             self.future.cancel()
+            if self.pid is not None:  # now, not from pebble's thread: at shutdown,
+                with contextlib.suppress(ProcessLookupError):  # no thread runs on
+                    os.kill(self.pid, signal.SIGKILL)
         if self.pipe is not None:
             self._close()
         _live.discard(self)
@@ -141,6 +149,12 @@ def _slots(app: FastAPI) -> anyio.Semaphore:
         slots = app.state.run_slots = anyio.Semaphore(app.state.settings.concurrent_jobs)
         app.state.loop = asyncio.get_running_loop()
     return slots
+
+
+def _on_loop(app: FastAPI, callback) -> None:
+    """From pebble's thread: `callback` on the event loop, unless it has closed."""
+    with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown), slots with it
+        app.state.loop.call_soon_threadsafe(callback)
 
 
 def _limit(seconds: float) -> dict:

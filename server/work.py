@@ -72,11 +72,14 @@ class Progress:
         self.deadline = deadline
         self.cancel_file = cancel_file
         self.next_look = 0.0
+        self.parent = os.getppid()  # read in the run's process: see run_entry
 
     def emit(self, kind: str, payload) -> None:
         self.pipe.send((kind, payload))
 
     def should_stop(self) -> str | None:
+        if os.getppid() != self.parent:  # the fork server ended: the server is gone
+            return "cancelled"
         now = time.monotonic()
         if now > self.deadline:
             return "time_limit"
@@ -90,7 +93,9 @@ class Progress:
 def run_entry(progress: Progress, function, *args) -> None:
     """The body of a run's process: `function(progress, *args)` returns the
     final result; every way it can end is an event on the pipe."""
+    progress.parent = os.getppid()
     lower_priority()
+    progress.emit("pid", os.getpid())
     try:
         progress.emit("done", function(progress, *args))
     except ProgramError as err:
