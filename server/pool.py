@@ -41,6 +41,10 @@ class WorkerProgramError(ProgramError):
         self.type = error.get("type", "program_error")
 
 
+class WorkerCrashed(RuntimeError):
+    """A bug in a worker: the message is the worker's traceback."""
+
+
 class WorkerDied(RuntimeError):
     """A worker ended without an answer (killed from outside, or out of memory)."""
 
@@ -86,6 +90,8 @@ async def run_job(app: FastAPI, lane: str, function, *args):
             kind, answer = await asyncio.wrap_future(future)
             if kind == "error":
                 raise WorkerProgramError(answer)
+            if kind == "crash":
+                raise WorkerCrashed(answer)
             return answer
     except FutureTimeout:
         pass

@@ -1,8 +1,8 @@
 """What runs in the worker processes (server/pool.py, server/runs.py): only
 the engine and orjson, so a fresh worker starts in a few milliseconds from the
-preloaded fork server. Each job answers ("ok", bytes) or ("error", the error's
-dict): a ProgramError's line and column do not survive pickling, its dict does.
-Anything else raised is a bug, and travels back with its traceback."""
+preloaded fork server. Each job answers ("ok", bytes), ("error", the error's
+dict: a ProgramError's line and column do not survive pickling, its dict does)
+or ("crash", the traceback of a bug, for the server's log)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def job(function, *args) -> tuple[str, object]:
         return "ok", function(*args)
     except ProgramError as err:
         return "error", err.to_dict()
+    except Exception:  # a bug: its traceback goes to the server's log
+        return "crash", traceback.format_exc()
 
 
 def trace_json(program, values, check, limits, max_bytes: int) -> bytes:
