@@ -8,6 +8,8 @@ import logging
 import orjson
 from starlette.exceptions import HTTPException
 
+from .pool import ClientGone
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -110,6 +112,8 @@ class InternalErrors:
 
         try:
             await self.app(scope, receive, tracked_send)
+        except ClientGone:
+            return  # nobody to answer, nothing wrong
         except Exception:
             log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
             if started:

@@ -23,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 import anyio
 from chainrule import LimitError, ProgramError
-from fastapi import FastAPI
+from fastapi import Request
 from pebble import ProcessExpired, ProcessPool
 
 from . import work
@@ -39,6 +39,10 @@ class WorkerProgramError(ProgramError):
     def __init__(self, error: dict):
         super().__init__(error.get("message", ""), error.get("line"), error.get("col"))
         self.type = error.get("type", "program_error")
+
+
+class ClientGone(Exception):
+    """The client hung up: nobody is left to answer (the server logs nothing)."""
 
 
 class WorkerCrashed(RuntimeError):
@@ -77,27 +81,50 @@ def stop_pools() -> None:
         p.join(timeout=5)
 
 
-async def run_job(app: FastAPI, lane: str, function, *args):
+async def run_job(request: Request, lane: str, function, *args):
     """`function(*args)` in a worker of `lane`; its answer, or the ProgramError it
     raised. Past CHAINRULE_REQUEST_SECONDS (waiting in the queue included), or
-    when the client goes away, the worker is terminated."""
-    settings = app.state.settings
+    when the client hangs up, the worker is terminated."""
+    settings = request.app.state.settings
     seconds = settings.request_seconds
     size = 1 if lane == "light" else settings.concurrent_jobs
     future = pool(lane, size).schedule(work.job, (function, *args), timeout=seconds)
+    outcome = {}
+
+    async def answer(scope: anyio.CancelScope):
+        try:
+            outcome["answer"] = await asyncio.wrap_future(future)
+        except Exception as err:  # noqa: BLE001 (handed to the request, below)
+            outcome["raised"] = err
+        scope.cancel()
+
+    async def hang_up(scope: anyio.CancelScope):
+        # The body is read: the next message is the client leaving (or nothing).
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        outcome["gone"] = True
+        scope.cancel()
+
     try:
         with anyio.move_on_after(seconds):
-            kind, answer = await asyncio.wrap_future(future)
-            if kind == "error":
-                raise WorkerProgramError(answer)
-            if kind == "crash":
-                raise WorkerCrashed(answer)
-            return answer
-    except FutureTimeout:
-        pass
-    except ProcessExpired as err:
-        raise WorkerDied(f"a worker process ended without an answer (exit code "
-                         f"{err.exitcode})") from err
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(answer, tasks.cancel_scope)
+                tasks.start_soon(hang_up, tasks.cancel_scope)
     finally:
         future.cancel()  # a no-op once done; otherwise the worker is terminated
+    if "answer" in outcome:
+        kind, answer = outcome["answer"]
+        if kind == "error":
+            raise WorkerProgramError(answer)
+        if kind == "crash":
+            raise WorkerCrashed(answer)
+        return answer
+    err = outcome.get("raised")
+    if isinstance(err, ProcessExpired):
+        raise WorkerDied(f"a worker process ended without an answer (exit code "
+                         f"{err.exitcode})") from err
+    if err is not None and not isinstance(err, FutureTimeout):
+        raise err
+    if outcome.get("gone"):
+        raise ClientGone
     raise LimitError(f"the program took longer than {seconds:g} s and was stopped")

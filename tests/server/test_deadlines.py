@@ -61,3 +61,16 @@ def test_work_stops_at_the_deadline_and_healthz_answers_meanwhile(server, name, 
     before = cpu_seconds(proc.pid)
     time.sleep(2.0)
     assert cpu_seconds(proc.pid) - before < 0.3
+
+
+@pytest.mark.parametrize(("name", "path", "body"), [h for h in HEAVY if "train" not in h[0]
+                                                    and "symbolic" not in h[0]],
+                         ids=lambda v: v if isinstance(v, str) and "/" not in v else "")
+def test_hanging_up_stops_the_work_long_before_the_deadline(name, path, body):
+    with running_server(CHAINRULE_REQUEST_SECONDS="120") as (url, proc):
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(url + path, json=body, timeout=httpx.Timeout(30, read=1.5))
+        time.sleep(1.0)
+        before = cpu_seconds(proc.pid)
+        time.sleep(2.0)
+        assert cpu_seconds(proc.pid) - before < 0.3

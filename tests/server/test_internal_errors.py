@@ -30,7 +30,7 @@ def app_with_failing_routes() -> TestClient:
 
     @app.post("/fails-in-a-worker")
     async def fails_in_a_worker(request: Request):
-        return await run_job(request.app, "light", broken, 1)
+        return await run_job(request, "light", broken, 1)
 
     return TestClient(app)
 
