@@ -8,10 +8,12 @@ replaced and its task fails instead of hanging. Workers start from a fork
 server that has already imported the engine (a fresh worker is ready in
 milliseconds, and no worker is forked from the threaded event-loop process).
 
-Two lanes: "light" (one worker) for short programs without a check, whose
-work is bounded to a fraction of a second, and "heavy" (CHAINRULE_CONCURRENT_JOBS
-workers) for checks, long programs and comparisons, so heavy requests queue
-behind each other and never in front of a light one.
+Two lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
+programs without a check, whose work is bounded to a fraction of a second, and
+"heavy" for checks, long programs and comparisons, so heavy requests queue
+behind each other and never in front of a light one. Heavy workers run at a
+lower CPU priority (nice 10), so they take the cores only when nothing else
+wants them.
 """
 
 from __future__ import annotations
@@ -65,8 +67,11 @@ def pool(lane: str, size: int) -> ProcessPool:
     with _lock:
         found = _pools.get((lane, size))
         if found is None or not found.active:
+            # Heavy workers yield the CPU to everything else; light ones are the
+            # ordinary requests and keep the normal priority.
             found = _pools[(lane, size)] = ProcessPool(
-                max_workers=size, initializer=work.lower_priority, context=context())
+                max_workers=size, context=context(),
+                initializer=work.lower_priority if lane == "heavy" else None)
         return found
 
 
@@ -87,7 +92,7 @@ async def run_job(request: Request, lane: str, function, *args):
     when the client hangs up, the worker is terminated."""
     settings = request.app.state.settings
     seconds = settings.request_seconds
-    size = 1 if lane == "light" else settings.concurrent_jobs
+    size = settings.concurrent_jobs
     future = pool(lane, size).schedule(work.job, (function, *args), timeout=seconds)
     outcome = {}
 

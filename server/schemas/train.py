@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .common import InputTensor, Name, Scalar, Tensor
+from .common import Name, Scalar, Tensor, Values
 
 Rate = Annotated[float, Field(strict=False, gt=0, allow_inf_nan=False)]
 Decay = Annotated[float, Field(strict=False, ge=0, lt=1, allow_inf_nan=False)]
@@ -41,7 +41,7 @@ class TrainRequest(BaseModel):
     model: Literal["digits"] | None = Field(
         None, description="or train a built-in model: the 64-32-10 digits classifier (Adam)")
     params: list[Name] | None = Field(None, description="the leaves to train (program only)")
-    values: dict[Name, InputTensor] | None = Field(
+    values: Values | None = Field(
         None, description="data and starting values: fill free names, override leaves")
     optimizer: OptimizerIn | None = Field(
         None, description="default: sgd, lr 0.01 for a program; adam, lr 0.01 for digits")
