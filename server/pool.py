@@ -12,7 +12,7 @@ Two lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
 programs without a check, whose work is bounded to a fraction of a second, and
 "heavy" for checks, long programs and comparisons, so heavy requests queue
 behind each other and never in front of a light one. Heavy workers run at a
-lower CPU priority (nice 10), so they take the cores only when nothing else
+lower CPU priority (nice 5), so they take the cores only when nothing else
 wants them.
 """
 

@@ -17,7 +17,7 @@ from chainrule.optimize.compare import compare_program
 
 # Heavy work yields the CPU to the event loop's process, so ordinary requests
 # (and /healthz) stay fast while a worker computes.
-NICENESS = 10
+NICENESS = 5
 
 
 def lower_priority() -> None:
