@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -134,13 +135,17 @@ def mix(url: str, seconds: float, conns: int, hostile: int) -> dict:
             "rss": peak[0]}
 
 
-def healthz_beside(url: str, path: str, body: dict) -> dict:
-    """/healthz every 20 ms while one heavy request runs alone."""
+def healthz_beside(url: str, path: str | None, body: dict | None) -> dict:
+    """/healthz every 20 ms while one heavy request runs alone (path None: for
+    5 s with nothing else, the machine's own noise)."""
     done = threading.Event()
 
     def send():
-        with httpx.Client(base_url=url, timeout=120) as c:
-            heavy_request(c, path, body)
+        if path is None:
+            time.sleep(5)
+        else:
+            with httpx.Client(base_url=url, timeout=120) as c:
+                heavy_request(c, path, body)
         done.set()
 
     threading.Thread(target=send).start()
@@ -173,7 +178,8 @@ def main() -> None:
         mix.pid = proc.pid
         calm = mix(url, args.seconds * 2, args.connections, 0)
         hostile = mix(url, args.seconds * 2, args.connections, 2)
-        beside = {name: healthz_beside(url, path, body) for name, path, body in HEAVY}
+        beside = {name: healthz_beside(url, path, body)
+                  for name, path, body in [("nothing else (the floor)", None, None), *HEAVY]}
     print(f"{load.__name__[5:]} client, {args.connections} connections, "
           f"{args.seconds:g} s per case, one uvicorn worker")
     for name, r in rows.items():
@@ -189,7 +195,8 @@ def main() -> None:
               f"p99 {r['p99']:7.2f} ms   non-200: {r['errors']}   "
               f"peak RSS {r['rss'] / 2**20:6.0f} MB")
     print(f"  ordinary p99, hostile / calm {hostile['p99'] / calm['p99']:.2f}  (target <= 3)")
-    print("/healthz beside one heavy request (every 20 ms):")
+    print(f"/healthz beside one heavy request (every 20 ms; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
     for name, r in beside.items():
         print(f"  {name:34s} p50 {r['p50']:6.2f} ms   p99 {r['p99']:6.2f} ms   "
               f"max {r['max']:6.2f} ms   ({r['n']} probes; target p99 < 100 ms)")

@@ -86,6 +86,13 @@ def stop_pools() -> None:
         p.join(timeout=5)
 
 
+async def hung_up(request: Request) -> None:
+    """Returns when the client hangs up. The body is read by then: the next
+    message is the client leaving (or nothing, while it waits)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 async def run_job(request: Request, lane: str, function, *args):
     """`function(*args)` in a worker of `lane`; its answer, or the ProgramError it
     raised. Past CHAINRULE_REQUEST_SECONDS (waiting in the queue included), or
@@ -104,9 +111,7 @@ async def run_job(request: Request, lane: str, function, *args):
         scope.cancel()
 
     async def hang_up(scope: anyio.CancelScope):
-        # The body is read: the next message is the client leaving (or nothing).
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
+        await hung_up(request)
         outcome["gone"] = True
         scope.cancel()
 

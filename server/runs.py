@@ -38,11 +38,11 @@ from pathlib import Path
 import anyio
 import orjson
 from chainrule import LimitError
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pebble import concurrent
 
 from . import work
-from .pool import WorkerProgramError, context
+from .pool import ClientGone, WorkerProgramError, context, hung_up
 
 log = logging.getLogger("chainrule.server")
 GRACE = 1.0  # seconds a run may take past its deadline to stop itself before it is killed
@@ -207,14 +207,32 @@ async def first_event(run: Run) -> tuple[str, object]:
     return kind, payload
 
 
-async def result(run: Run) -> dict:
-    """The run's final answer, for a caller that does not stream."""
-    try:
+async def result(run: Run, request: Request | None = None) -> dict:
+    """The run's final answer, for a caller that does not stream; if the
+    client of `request` hangs up first, the run ends then (ClientGone)."""
+    end = {}
+
+    async def last(scope: anyio.CancelScope):
         kind, payload = await run.queue.get()
         while kind in ("ready", "entry"):
             kind, payload = await run.queue.get()
+        end["event"] = kind, payload
+        scope.cancel()
+
+    async def gone(scope: anyio.CancelScope):
+        await hung_up(request)
+        scope.cancel()
+
+    try:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(last, tasks.cancel_scope)
+            if request is not None:
+                tasks.start_soon(gone, tasks.cancel_scope)
     finally:
         run.stop()
+    if "event" not in end:
+        raise ClientGone
+    kind, payload = end["event"]
     if kind == "error":
         raise _error(payload)
     if payload["stopped"] == "time_limit":

@@ -52,7 +52,7 @@ async def train(body: TrainRequest, request: Request) -> Response:
     run = Run(app)
     await run.start(work.train, body.model_dump(), optimizer, app.state.limits)
     if not body.stream:
-        return JSON(await result(run))
+        return JSON(await result(run, request))
     first = await first_event(run)
     return StreamingResponse(ndjson(run, first), media_type=NDJSON,
                              headers={"cache-control": "no-store"})

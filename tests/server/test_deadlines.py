@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from .hostile import HEAVY
+from .hostile import HEAVY, TRAIN_LONG
 from .live import cpu_seconds, running_server
 
 SECONDS = 2
@@ -63,13 +63,20 @@ def test_work_stops_at_the_deadline_and_healthz_answers_meanwhile(server, name, 
     assert cpu_seconds(proc.pid) - before < 0.3
 
 
-@pytest.mark.parametrize(("name", "path", "body"), [h for h in HEAVY if "train" not in h[0]
-                                                    and "symbolic" not in h[0]],
-                         ids=lambda v: v if isinstance(v, str) and "/" not in v else "")
+HANG_UPS = [*(h for h in HEAVY if "train" not in h[0] and "symbolic" not in h[0]),
+            ("train, not streamed", "/api/v1/train", {**TRAIN_LONG, "stream": False}),
+            ("train, streamed", "/api/v1/train", TRAIN_LONG)]
+
+
+@pytest.mark.parametrize(("name", "path", "body"), HANG_UPS, ids=[h[0] for h in HANG_UPS])
 def test_hanging_up_stops_the_work_long_before_the_deadline(name, path, body):
     with running_server(CHAINRULE_REQUEST_SECONDS="120") as (url, proc):
-        with pytest.raises(httpx.ReadTimeout):
-            httpx.post(url + path, json=body, timeout=httpx.Timeout(30, read=1.5))
+        if body.get("stream"):  # read the start line, then hang up
+            with httpx.stream("POST", url + path, json=body, timeout=30) as r:
+                next(r.iter_lines())
+        else:
+            with pytest.raises(httpx.ReadTimeout):
+                httpx.post(url + path, json=body, timeout=httpx.Timeout(30, read=1.5))
         time.sleep(1.0)
         before = cpu_seconds(proc.pid)
         time.sleep(2.0)
