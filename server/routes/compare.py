@@ -36,8 +36,8 @@ async def compare(body: CompareRequest, request: Request) -> Response:
     # so a slow comparison answers with what it has rather than a time-out.
     deadline = time.monotonic() + 0.75 * settings.request_seconds
     out = await run_job(request, "heavy", work.compare_json, body.program, body.params,
-                        config, body.values, request.app.state.limits, settings.max_train_steps,
-                        deadline, settings.max_response_bytes)
+                        config, work.packed(body.values), request.app.state.limits,
+                        settings.max_train_steps, deadline, settings.max_response_bytes)
     return Response(out, media_type="application/json")
 
 

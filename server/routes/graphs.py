@@ -30,8 +30,8 @@ async def create_graph(body: GraphRequest, request: Request) -> Response:
                              f"{max_bytes:,}")
         return Response(out, media_type="application/json")
     lane = "light" if not body.check and len(body.program) <= LIGHT_PROGRAM else "heavy"
-    out = await run_job(request, lane, work.trace_json, body.program, body.values, body.check,
-                        app.state.limits, max_bytes)
+    out = await run_job(request, lane, work.trace_json, body.program, work.packed(body.values),
+                        body.check, app.state.limits, max_bytes)
     return Response(out, media_type="application/json")
 
 

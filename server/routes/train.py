@@ -50,7 +50,8 @@ async def train(body: TrainRequest, request: Request) -> Response:
     chosen = body.optimizer or OptimizerIn(name="adam" if body.model else "sgd", lr=0.01)
     optimizer = OptimizerConfig(**chosen.model_dump())
     run = Run(app)
-    await run.start(work.train, body.model_dump(), optimizer, app.state.limits)
+    await run.start(work.train, body.model_dump(exclude={"values"}), work.packed(body.values),
+                    optimizer, app.state.limits)
     if not body.stream:
         return JSON(await result(run, request))
     first = await first_event(run)
