@@ -66,8 +66,8 @@ def _too_big(size: int, max_bytes: int, trace: dict) -> LimitError:
 def compare_json(program, params, config, values: bytes | None, limits, max_steps, deadline,
                  max_bytes: int) -> bytes:
     out = orjson.dumps(compare_program(program, params, config, values=unpacked(values),
-                                       limits=limits,
-                                       max_steps_limit=max_steps, deadline=deadline))
+                                       limits=limits, max_steps_limit=max_steps,
+                                       deadline=deadline))
     if len(out) > max_bytes:
         raise LimitError(f"the comparison would be {len(out):,} bytes, over the limit of "
                          f"{max_bytes:,}: ask for fewer steps, methods or grid points")
@@ -86,7 +86,7 @@ class Progress:
         self.deadline = deadline
         self.cancel_file = cancel_file
         self.next_look = 0.0
-        self.parent = os.getppid()  # read in the run's process: see run_entry
+        self.parent = 0  # the fork server's pid, read in the run's process (run_entry)
 
     def emit(self, kind: str, payload) -> None:
         self.pipe.send((kind, payload))
