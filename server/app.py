@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-import anyio
 from chainrule import ProgramError, __version__
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .errors import http_error, program_error, validation_error
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, InternalErrors, SecurityHeaders
+from .pool import stop_pools
 from .routes import (
     classify,
     compare,
@@ -27,19 +28,27 @@ from .routes import (
     train,
     train_page,
 )
+from .runs import stop_runs
 from .settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    yield
+    # Shutting down: runs still going and the worker processes end now.
+    stop_runs()
+    stop_pools()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(title="chainrule", version=__version__, docs_url=None, redoc_url=None,
                   description="Computation graphs with every node's value and gradient, and "
-                              "the backward pass step by step.")
+                              "the backward pass step by step.", lifespan=lifespan)
     app.state.settings = settings
     app.state.limits = settings.limits()
-    app.state.jobs = anyio.CapacityLimiter(settings.concurrent_jobs)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
 
     app.add_exception_handler(ProgramError, program_error)
@@ -55,5 +64,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["content-type"])
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
     return app

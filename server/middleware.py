@@ -3,8 +3,12 @@ limit enforced while the body streams in, before anything parses it."""
 
 from __future__ import annotations
 
+import logging
+
 import orjson
 from starlette.exceptions import HTTPException
+
+from .pool import ClientGone
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -14,6 +18,7 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+log = logging.getLogger("chainrule.server")
 
 
 class SecurityHeaders:
@@ -84,3 +89,39 @@ class BodyLimit:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+class InternalErrors:
+    """An exception no handler answered becomes a 500 in the error shape (inside
+    SecurityHeaders, so it carries the headers), with its traceback in the log.
+    After a response has started, nothing can be sent: the traceback is logged
+    and the connection closed."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked_send)
+        except ClientGone:
+            return  # nobody to answer, nothing wrong
+        except Exception:
+            log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return
+            body = orjson.dumps({"error": {
+                "type": "internal_error",
+                "message": "an unexpected error on the server; it has been logged"}})
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})

@@ -1,19 +1,63 @@
-"""A training run in a worker thread, its progress carried to the event loop
-as NDJSON lines, and its ways to stop early: the client going away, an
-explicit cancel, or the request-time limit."""
+"""A long run (training; any streamed job) in its own process, its progress
+carried to the event loop as NDJSON lines, and its ways to stop: the client
+going away, an explicit cancel, the request-time limit, the server shutting
+down.
+
+Use from a route:
+
+    run = Run(app)
+    await run.start(function, *args)   # function(progress, *args) -> dict, at module level
+    first = await first_event(run)     # a rejected program raises here (a 400)
+    return StreamingResponse(ndjson(run, first), ...)
+
+In the run's process `progress.emit("entry", e)` sends a progress entry,
+`progress.emit("ready", None)` says nothing is left to reject, and
+`progress.should_stop()` answers "cancelled", "time_limit" or None.
+
+The process is pebble's `concurrent.process` (the run's own process, killed
+when the run is dropped, CHAINRULE_REQUEST_SECONDS + GRACE at the latest).
+A run is marked by a file in CHAINRULE_RUN_DIR and cancelled by another file
+beside it, so `POST /api/v1/train/{id}/cancel` works on whichever worker of
+`chainrule serve --workers N` receives it.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
+import re
 import secrets
-import threading
+import signal
+import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import anyio
 import orjson
-from chainrule import LimitError, ProgramError
-from fastapi import FastAPI
+from chainrule import LimitError
+from fastapi import FastAPI, Request
+from pebble import concurrent
+
+from . import work
+from .pool import ClientGone, WorkerProgramError, context, hung_up
+
+log = logging.getLogger("chainrule.server")
+GRACE = 1.0  # seconds a run may take past its deadline to stop itself before it is killed
+RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+INTERNAL = {"type": "internal_error",
+            "message": "an unexpected error stopped the run; the server logged it"}
+_live: set[Run] = set()
+
+
+def run_dir(app: FastAPI) -> Path:
+    folder = app.state.settings.run_dir or os.path.join(
+        tempfile.gettempdir(), f"chainrule-runs-{os.getuid()}")
+    path = Path(folder)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 class Run:
@@ -22,55 +66,190 @@ class Run:
         self.app = app
         self.seconds = app.state.settings.request_seconds
         self.deadline = time.monotonic() + self.seconds
-        self.cancelled = threading.Event()
-        self.loop = asyncio.get_running_loop()
         self.queue: asyncio.Queue = asyncio.Queue()
+        folder = run_dir(app)
+        self.marker = folder / self.id
+        self.cancel_file = folder / f"{self.id}.cancel"
+        self.future = None
+        self.pipe = None
+        self.pid: int | None = None
+        self.ended = False
 
-    def should_stop(self) -> str | None:
-        """Asked by the training loop between updates."""
-        if self.cancelled.is_set():
-            return "cancelled"
-        if time.monotonic() > self.deadline:
-            return "time_limit"
-        return None
+    async def start(self, function, *args) -> None:
+        """Waits for a free slot (CHAINRULE_CONCURRENT_JOBS runs at once per worker),
+        then starts `function(progress, *args)` in a new process."""
+        slots = _slots(self.app)
+        acquired = False
+        with anyio.move_on_after(self.seconds):
+            await slots.acquire()
+            acquired = True
+        if not acquired:
+            self.ended = True
+            self.queue.put_nowait(("error", _limit(self.seconds)))
+            return
+        self.marker.write_text(str(os.getpid()))
+        reader, writer = context().Pipe(duplex=False)
+        progress = work.Progress(writer, self.deadline, str(self.cancel_file))
+        left = max(0.0, self.deadline - time.monotonic())
+        launch = concurrent.process(timeout=left + GRACE, context=context())(work.run_entry)
+        try:
+            self.future = launch(progress, function, *args)
+        except BaseException:
+            slots.release()
+            raise
+        writer.close()  # the child holds the only writing end: its exit is our EOF
+        self.pipe = reader
+        self.future.add_done_callback(lambda _: _on_loop(self.app, slots.release))
+        _live.add(self)
+        asyncio.get_running_loop().add_reader(reader.fileno(), self._readable)
 
-    def emit(self, kind: str, payload) -> None:
-        """From the worker thread: hand one event to the event loop."""
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, (kind, payload))
+    def _readable(self) -> None:
+        try:
+            while self.pipe.poll():
+                kind, payload = self.pipe.recv()
+                if kind == "pid":
+                    self.pid = payload
+                    continue
+                if kind == "crash":
+                    log.error("a run failed:\n%s", payload)
+                    kind, payload = "error", INTERNAL
+                self.queue.put_nowait((kind, payload))
+                if kind in ("done", "error"):
+                    self.ended = True
+        except (EOFError, OSError):
+            self._close()
+            if not self.ended:  # killed: by its deadline, or from outside
+                self.ended = True
+                late = time.monotonic() >= self.deadline
+                self.queue.put_nowait(("error", _limit(self.seconds) if late else INTERNAL))
 
-    def start(self, train: Callable[[Run], dict]) -> asyncio.Task:
-        def work():
-            try:
-                self.emit("done", train(self))
-            except ProgramError as err:
-                self.emit("error", err)
-        # The task holds its own reference until the thread returns.
-        return asyncio.ensure_future(anyio.to_thread.run_sync(
-            work, limiter=self.app.state.jobs, abandon_on_cancel=True))
+    def _close(self) -> None:
+        if self.pipe is not None:
+            asyncio.get_running_loop().remove_reader(self.pipe.fileno())
+            self.pipe.close()
+            self.pipe = None
+
+    def stop(self) -> None:
+        """Ends the run now: its process is terminated if still running."""
+        if self.future is not None and not self.ended:  # once ended, it exits by itself
+            self.future.cancel()
+            if self.pid is not None:  # now, not from pebble's thread: at shutdown,
+                with contextlib.suppress(ProcessLookupError):  # no thread runs on
+                    os.kill(self.pid, signal.SIGKILL)
+        if self.pipe is not None:
+            self._close()
+        _live.discard(self)
+        for path in (self.marker, self.cancel_file):
+            path.unlink(missing_ok=True)
 
 
-def registry(app: FastAPI) -> dict[str, Run]:
-    runs = getattr(app.state, "train_runs", None)
-    if runs is None:
-        runs = app.state.train_runs = {}
-    return runs
+def _slots(app: FastAPI) -> anyio.Semaphore:
+    slots = getattr(app.state, "run_slots", None)
+    if slots is None:
+        slots = app.state.run_slots = anyio.Semaphore(app.state.settings.concurrent_jobs)
+        app.state.loop = asyncio.get_running_loop()
+    return slots
+
+
+def _on_loop(app: FastAPI, callback) -> None:
+    """From pebble's thread: `callback` on the event loop, unless it has closed."""
+    with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown), slots with it
+        app.state.loop.call_soon_threadsafe(callback)
+
+
+def _limit(seconds: float) -> dict:
+    return LimitError(f"the run took longer than {seconds:g} s and was stopped").to_dict()
+
+
+def stop_runs() -> None:
+    """At shutdown: every run still going is terminated."""
+    for run in list(_live):
+        run.stop()
+
+
+def cancel(app: FastAPI, run_id: str) -> bool:
+    """Asks the run `run_id` to stop, whichever worker runs it; False if no such run."""
+    if not RUN_ID.fullmatch(run_id):
+        return False
+    folder = run_dir(app)
+    marker = folder / run_id
+    try:
+        pid = int(marker.read_text() or 0)
+    except (OSError, ValueError):
+        return False
+    if not _alive(pid):  # its server worker died without cleaning up
+        marker.unlink(missing_ok=True)
+        return False
+    (folder / f"{run_id}.cancel").touch()
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid > 0
 
 
 async def first_event(run: Run) -> tuple[str, object]:
     """The run's first event; a program the engine rejects raises here, so it
     is answered with a 400 before any streaming starts."""
-    kind, payload = await run.queue.get()
-    if kind == "error":
-        raise payload
+    try:
+        kind, payload = await run.queue.get()
+        if kind == "error":
+            raise _error(payload)
+    except BaseException:
+        run.stop()
+        raise
     return kind, payload
+
+
+async def result(run: Run, request: Request | None = None) -> dict:
+    """The run's final answer, for a caller that does not stream; if the
+    client of `request` hangs up first, the run ends then (ClientGone)."""
+    end = {}
+
+    async def last(scope: anyio.CancelScope):
+        kind, payload = await run.queue.get()
+        while kind in ("ready", "entry"):
+            kind, payload = await run.queue.get()
+        end["event"] = kind, payload
+        scope.cancel()
+
+    async def gone(scope: anyio.CancelScope):
+        await hung_up(request)
+        scope.cancel()
+
+    try:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(last, tasks.cancel_scope)
+            if request is not None:
+                tasks.start_soon(gone, tasks.cancel_scope)
+    finally:
+        run.stop()
+    if "event" not in end:
+        raise ClientGone
+    kind, payload = end["event"]
+    if kind == "error":
+        raise _error(payload)
+    if payload["stopped"] == "time_limit":
+        raise LimitError(f"training took longer than {run.seconds:g} s")
+    return payload
+
+
+def _error(payload: dict) -> Exception:
+    if payload.get("type") == "internal_error":
+        return RuntimeError(payload["message"])
+    return WorkerProgramError(payload)
 
 
 async def ndjson(run: Run, first: tuple[str, object]) -> AsyncIterator[bytes]:
     """start, then progress lines (each holding every entry recorded since
     the last line, so a fast run is not one line per step), then done or
-    error. Leaving early (the client went away) cancels the run."""
-    runs = registry(run.app)
-    runs[run.id] = run
+    error. Leaving early (the client went away) ends the run."""
     try:
         yield _line({"type": "start", "run": run.id,
                      "cancel": f"/api/v1/train/{run.id}/cancel"})
@@ -90,16 +269,15 @@ async def ndjson(run: Run, first: tuple[str, object]) -> AsyncIterator[bytes]:
                 return
             event = await run.queue.get()
     finally:
-        run.cancelled.set()
-        runs.pop(run.id, None)
+        run.stop()
 
 
 def _ending(run: Run, kind: str, payload) -> dict:
     if kind == "error":
-        return {"type": "error", "error": payload.to_dict()}
+        return {"type": "error", "error": payload}
     if payload["stopped"] == "time_limit":
-        err = LimitError(f"training took longer than {run.seconds:g} s and was stopped")
-        return {"type": "error", "error": err.to_dict()}
+        return {"type": "error", "error": LimitError(
+            f"training took longer than {run.seconds:g} s and was stopped").to_dict()}
     payload = {k: v for k, v in payload.items() if k != "history"}
     return {"type": "done", **payload}
 

@@ -21,8 +21,12 @@ class Settings(BaseSettings):
                                  description="node evaluations the gradient check may spend")
     max_body_bytes: int = Field(1_000_000, ge=1, description="request body size")
     max_train_steps: int = Field(10_000, ge=1, description="updates in one training run")
+    max_response_bytes: int = Field(16_000_000, ge=1_000,
+                                    description="bytes of one answer (20,000 nodes: 10 MB)")
     request_seconds: float = Field(20.0, gt=0, description="CPU time one request may take")
-    concurrent_jobs: int = Field(2, ge=1, description="programs traced at once per worker")
+    concurrent_jobs: int = Field(2, ge=1, description="heavy requests worked at once per worker")
+    run_dir: str = Field("", description="folder where the workers of one machine mark training "
+                                         "runs and their cancels (default: one in the temp dir)")
     cors_origins: list[str] = Field(default_factory=list,
                                     description="origins allowed by CORS (none by default)")
 

@@ -126,6 +126,25 @@ class Graph:
         if n > self.limits.max_tensor_elements:
             raise LimitError(f"this result would have {n} elements, over the limit of "
                              f"{self.limits.max_tensor_elements}")
+        if op.name == "matmul":
+            self._check_matmul_backward(shape_of(xs[0]), shape_of(xs[1]))
+
+    def _check_matmul_backward(self, sa: tuple, sb: tuple) -> None:
+        """The backward pass forms upstream @ bᵀ and aᵀ @ upstream over the broadcast
+        batch before summing it away: (1,316,316) @ (316,316,1) makes 316 x 316 x 316."""
+        if len(sa) < 3 and len(sb) < 3:
+            return  # no batch: the temporaries are the shapes of a and b
+        batch = 1
+        for d in broadcast_shape(sa[:-2], sb[:-2]):
+            batch *= d
+        m = sa[-2] if len(sa) > 1 else 1
+        k = sa[-1]
+        n = sb[-1] if len(sb) > 1 else 1
+        largest = batch * k * max(m, n)
+        if largest > self.limits.max_tensor_elements:
+            raise LimitError(f"the backward pass of this @ would make a tensor of {largest} "
+                             f"elements (the batch broadcast), over the limit of "
+                             f"{self.limits.max_tensor_elements}")
 
     def _cause(self, op: Op, inputs: tuple[int, ...], xs: list[Value]) -> str:
         for j, x in zip(inputs, xs, strict=True):

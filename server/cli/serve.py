@@ -33,7 +33,9 @@ def serve_command(args) -> int:
     print(f"chainrule: serving on http://{host}:{args.port}/ (API docs at /docs); "
           "Ctrl+C stops it", flush=True)
     uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+                workers=args.workers, log_level="info",
+                # on SIGTERM, streams still open (training runs) get 3 s, then end
+                timeout_graceful_shutdown=3)
     return 0
 
 

@@ -4,13 +4,14 @@ boundary and accuracies per epoch, streamed like /api/v1/train."""
 from __future__ import annotations
 
 from chainrule import LimitError
-from chainrule.nets.classify import ClassifyConfig, train_classifier
+from chainrule.nets.classify import ClassifyConfig
 from chainrule.optimize.optim import OptimizerConfig
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
+from .. import work
 from ..errors import JSON
-from ..runs import Run, first_event, ndjson
+from ..runs import Run, first_event, ndjson, result
 from ..schemas.classify import ClassifyRequest, ClassifyRun
 from ..schemas.common import ErrorResponse
 from .train import NDJSON, STREAM_DOC
@@ -32,22 +33,9 @@ async def classify(body: ClassifyRequest, request: Request) -> Response:
                             activation=body.activation, optimizer=OptimizerConfig(**chosen),
                             epochs=body.epochs, l2=body.l2, seed=body.seed)
     run = Run(app)
-
-    def work(r: Run) -> dict:
-        r.emit("ready", None)  # the body is already validated: nothing left to reject
-        return train_classifier(config, on_epoch=lambda e: r.emit("entry", e),
-                                should_stop=r.should_stop)
-
-    run.start(work)
+    await run.start(work.classify, config)
+    if not body.stream:
+        return JSON(await result(run, request))
     first = await first_event(run)
-    if body.stream:
-        return StreamingResponse(ndjson(run, first), media_type=NDJSON,
-                                 headers={"cache-control": "no-store"})
-    while first[0] in ("ready", "entry"):
-        first = await run.queue.get()
-    kind, result = first
-    if kind == "error":
-        raise result
-    if result["stopped"] == "time_limit":
-        raise LimitError(f"training took longer than {run.seconds:g} s")
-    return JSON(result)
+    return StreamingResponse(ndjson(run, first), media_type=NDJSON,
+                             headers={"cache-control": "no-store"})

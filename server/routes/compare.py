@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 
-import orjson
-from chainrule.optimize.compare import CompareConfig, compare_program
+from chainrule.optimize.compare import CompareConfig
 from chainrule.optimize.landscapes import landscapes_as_dicts
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..jobs import run_job
+from .. import work
+from ..pool import run_job
 from ..schemas.common import ErrorResponse
 from ..schemas.compare import CompareRequest, CompareResponse
 
@@ -36,14 +35,10 @@ async def compare(body: CompareRequest, request: Request) -> Response:
     # The runs stop at 3/4 of the request time, leaving the contour grid its share,
     # so a slow comparison answers with what it has rather than a time-out.
     deadline = time.monotonic() + 0.75 * settings.request_seconds
-    work = partial(_compared_json, body.program, body.params, config, body.values,
-                   request.app.state.limits, settings.max_train_steps, deadline)
-    return Response(await run_job(request.app, work), media_type="application/json")
-
-
-def _compared_json(program, params, config, values, limits, max_steps, deadline) -> bytes:
-    return orjson.dumps(compare_program(program, params, config, values=values, limits=limits,
-                                        max_steps_limit=max_steps, deadline=deadline))
+    out = await run_job(request, "heavy", work.compare_json, body.program, body.params,
+                        config, work.packed(body.values), request.app.state.limits,
+                        settings.max_train_steps, deadline, settings.max_response_bytes)
+    return Response(out, media_type="application/json")
 
 
 @page.get("/compare", response_class=HTMLResponse)

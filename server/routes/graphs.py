@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from functools import partial
-
 import orjson
-from chainrule import trace_program
+from chainrule import LimitError, trace_program
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..jobs import run_job
+from .. import work
+from ..pool import run_job
 from ..schemas.common import ErrorResponse
 from ..schemas.graphs import GraphRequest, Trace
 
 router = APIRouter(prefix="/api/v1", tags=["graphs"])
 SMALL_PROGRAM = 600  # characters
+LIGHT_PROGRAM = 20_000  # characters: at most ~5,000 nodes, a fraction of a second
 
 
 @router.post("/graphs", response_model=Trace,
@@ -21,10 +21,18 @@ SMALL_PROGRAM = 600  # characters
                         422: {"model": ErrorResponse, "description": "a malformed body"}})
 async def create_graph(body: GraphRequest, request: Request) -> Response:
     """Trace a program: nodes with values and gradients, and the backward steps."""
-    work = partial(_traced_json, body.program, body.values, body.check, request.app.state.limits)
-    if _is_small(body):  # well under a millisecond: a thread hop would cost more
-        return Response(work(), media_type="application/json")
-    return Response(await run_job(request.app, work), media_type="application/json")
+    app = request.app
+    max_bytes = app.state.settings.max_response_bytes
+    if _is_small(body):  # well under a millisecond: a process hop would cost more
+        out = orjson.dumps(trace_program(body.program, None, False, limits=app.state.limits))
+        if len(out) > max_bytes:  # only with a tiny limit, but a limit is a limit
+            raise LimitError(f"the trace would be {len(out):,} bytes, over the limit of "
+                             f"{max_bytes:,}")
+        return Response(out, media_type="application/json")
+    lane = "light" if not body.check and len(body.program) <= LIGHT_PROGRAM else "heavy"
+    out = await run_job(request, lane, work.trace_json, body.program, work.packed(body.values),
+                        body.check, app.state.limits, max_bytes)
+    return Response(out, media_type="application/json")
 
 
 def _is_small(body: GraphRequest) -> bool:
@@ -32,8 +40,3 @@ def _is_small(body: GraphRequest) -> bool:
     at most a few hundred scalar nodes, so the event loop is held well under 1 ms."""
     return (len(body.program) <= SMALL_PROGRAM and not body.values and not body.check
             and "[" not in body.program)
-
-
-def _traced_json(program, values, check, limits) -> bytes:
-    # Serialized in the worker thread too: a 10k-node trace is real CPU work.
-    return orjson.dumps(trace_program(program, values, check, limits=limits))

@@ -4,14 +4,14 @@ from typing import Annotated, Literal
 
 from chainrule import LimitError
 from chainrule.nets.deep import ACTIVATIONS, layer_gradient_norms
-from chainrule.nets.digits import DigitsConfig, split, train_digits
+from chainrule.nets.digits import DigitsConfig, split
 from chainrule.optimize.optim import OptimizerConfig
-from chainrule.optimize.train import train_program
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from .. import runs, work
 from ..errors import JSON
-from ..runs import Run, first_event, ndjson, registry
+from ..runs import Run, first_event, ndjson, result
 from ..schemas.common import ErrorResponse
 from ..schemas.train import (
     DeepGradients,
@@ -51,46 +51,21 @@ async def train(body: TrainRequest, request: Request) -> Response:
     chosen = body.optimizer or OptimizerIn(name="adam" if body.model else "sgd", lr=0.01)
     optimizer = OptimizerConfig(**chosen.model_dump())
     run = Run(app)
-    run.start(lambda r: _train(body, optimizer, app.state.limits, r))
+    await run.start(work.train, body.model_dump(exclude={"values"}), work.packed(body.values),
+                    optimizer, app.state.limits)
+    if not body.stream:
+        return JSON(await result(run, request))
     first = await first_event(run)
-    if body.stream:
-        return StreamingResponse(ndjson(run, first), media_type=NDJSON,
-                                 headers={"cache-control": "no-store"})
-    while first[0] in ("ready", "entry"):
-        first = await run.queue.get()
-    kind, result = first
-    if kind == "error":
-        raise result
-    if result["stopped"] == "time_limit":
-        raise LimitError(f"training took longer than {run.seconds:g} s")
-    return JSON(result)
-
-
-def _train(body: TrainRequest, optimizer: OptimizerConfig, limits, run: Run) -> dict:
-    """In the worker thread."""
-    if body.model == "digits":
-        run.emit("ready", None)  # nothing here for the engine to reject
-        config = DigitsConfig(epochs=body.epochs, seed=body.seed, optimizer=optimizer,
-                              train_size=body.train_size, weight_decay=body.weight_decay)
-        return train_digits(config, on_epoch=lambda e: run.emit("entry", e),
-                            should_stop=run.should_stop)
-    reg = body.regularization
-    return train_program(body.program, body.params, optimizer, body.max_steps, body.tol,
-                         l1=reg.l1 if reg else 0.0, l2=reg.l2 if reg else 0.0,
-                         values=body.values, validation=body.validation,
-                         patience=stop.patience if (stop := body.early_stopping) else None,
-                         min_delta=stop.min_delta if stop else 0.0, limits=limits,
-                         on_record=lambda e: run.emit("entry", e), should_stop=run.should_stop)
+    return StreamingResponse(ndjson(run, first), media_type=NDJSON,
+                             headers={"cache-control": "no-store"})
 
 
 @router.post("/train/{run_id}/cancel", status_code=200,
              responses={404: {"model": NotFoundResponse, "description": "no such running run"}})
 async def cancel(run_id: str, request: Request) -> dict[str, bool]:
-    """Stop a streaming run after its current update."""
-    run = registry(request.app).get(run_id)
-    if run is None:
+    """Stop a streaming run after its current update (on any worker of the server)."""
+    if not runs.cancel(request.app, run_id):
         raise HTTPException(404, f"no running training run {run_id!r}")
-    run.cancelled.set()
     return {"cancelled": True}
 
 

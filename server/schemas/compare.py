@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from chainrule.optimize.landscapes import LANDSCAPES
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import InputTensor, Name, Number, Scalar
+from .common import Name, Number, Scalar, Values
 
 Method = Literal["gd", "momentum", "adam", "newton", "es"]
 StepMethod = Literal["gd", "momentum", "adam", "newton"]
@@ -45,7 +45,7 @@ class CompareRequest(BaseModel):
                                   max_length=5, description="each at most once")
     max_steps: int = Field(100, ge=0, description="updates per method (at most the server's "
                                                    "max_train_steps)")
-    values: dict[Name, InputTensor] | None = Field(
+    values: Values | None = Field(
         None, description="numbers or nested lists that fill free names and override leaves")
     lr: dict[StepMethod, PositiveNumber] | None = Field(
         None, description="step size per method; defaults gd 0.01, momentum 0.01, adam 0.1, "

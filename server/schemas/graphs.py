@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import InputTensor, Name, Scalar, Tensor
+from .common import Scalar, Tensor, Values
 
 
 class GraphRequest(BaseModel):
@@ -17,7 +17,7 @@ class GraphRequest(BaseModel):
          "values": {"w": 1.5}, "check": True}]})
 
     program: str = Field(description="the program text (see the language in the README)")
-    values: dict[Name, InputTensor] | None = Field(
+    values: Values | None = Field(
         None, description="numbers or nested lists that fill free names and override leaves")
     check: bool = Field(False, description="also compute central-difference gradients")
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .common import InputTensor, Name, Scalar, Tensor
+from .common import Name, Scalar, Tensor, Values
 
 Rate = Annotated[float, Field(strict=False, gt=0, allow_inf_nan=False)]
 Decay = Annotated[float, Field(strict=False, ge=0, lt=1, allow_inf_nan=False)]
@@ -50,7 +50,7 @@ class TrainRequest(BaseModel):
     model: Literal["digits"] | None = Field(
         None, description="or train a built-in model: the 64-32-10 digits classifier (Adam)")
     params: list[Name] | None = Field(None, description="the leaves to train (program only)")
-    values: dict[Name, InputTensor] | None = Field(
+    values: Values | None = Field(
         None, description="data and starting values: fill free names, override leaves")
     optimizer: OptimizerIn | None = Field(
         None, description="default: sgd, lr 0.01 for a program; adam, lr 0.01 for digits")
@@ -58,7 +58,7 @@ class TrainRequest(BaseModel):
     tol: float = Field(1e-10, ge=0, allow_inf_nan=False,
                        description="converged once |L_k − L_(k−1)| < tol (program)")
     regularization: RegularizationIn | None = None
-    validation: dict[Name, InputTensor] | None = Field(
+    validation: Values | None = Field(
         None, description="values for the data leaves (not the params) that make the validation "
         "set: each history entry then has train_loss and validation_loss (program)")
     early_stopping: EarlyStoppingIn | None = Field(

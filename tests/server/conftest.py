@@ -20,5 +20,6 @@ def make_client(**settings) -> TestClient:
 @pytest.fixture(scope="module")
 def live_server():
     with running_server(CHAINRULE_MAX_NODES="200000", CHAINRULE_MAX_PROGRAM_CHARS="2000000",
-                        CHAINRULE_MAX_BODY_BYTES="3000000") as (url, proc):
+                        CHAINRULE_MAX_BODY_BYTES="3000000",
+                        CHAINRULE_MAX_RESPONSE_BYTES="200000000") as (url, proc):
         yield url, proc

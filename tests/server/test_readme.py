@@ -57,3 +57,15 @@ def test_compare_example_has_newton_in_one_step(live_server):
     assert set(runs) == set(body["methods"])
     newton, gd = runs["newton"]["history"], runs["gd"]["history"]
     assert len(newton) == 2 and newton[-1]["loss"] <= gd[-1]["loss"]
+
+
+def test_every_setting_is_in_the_limits_table():
+    from chainrule.server.settings import Settings
+
+    for name, field in Settings.model_fields.items():
+        row = next((line for line in README.splitlines()
+                    if line.startswith(f"| `CHAINRULE_{name.upper()}` |")), None)
+        assert row is not None, name
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, int | float) and not isinstance(default, bool):
+            assert f"| {default:.15g} |" in row, (name, row)

@@ -17,4 +17,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 def test_api_matches_its_schema(case):
     # A schema-valid body can still hold a bad program (a 400 with its place):
     # which names a program uses is beyond what a JSON schema can say.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # Heavy bodies (an evolution strategy of 999 over 100 steps) run in a worker
+    # process at a lower priority: on a busy machine that can take over 10 s.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance], timeout=60)

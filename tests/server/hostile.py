@@ -1,0 +1,35 @@
+"""The heaviest requests the default limits allow, one per kind of work: used by
+the deadline tests and by benchmarks/api_load.py's hostile mix. A new case is
+one line of HEAVY. Big tensors come in `values` (the body may hold 1 MB, a
+program 100,000 characters)."""
+
+from __future__ import annotations
+
+N = 316  # 316 x 316 = 99,856 elements, just under the 100,000 per tensor
+MATRIX = [[1] * N] * N
+VECTOR = [1] * (N * N)
+
+# The gradient check over two 316x316 leaves: 400,000 perturbed forward passes,
+# each a 316^3 matmul (hours of work; within the check's node budget).
+MATMUL_CHECK = {"program": "loss = sum(A @ B)", "values": {"A": MATRIX, "B": MATRIX},
+                "check": True}
+
+# The contour grid over a 99,856-element tensor: 120 x 120 points (the most), each a pass
+# over five tensor nodes.
+COMPARE_GRID = {"program": "w = 1.0\nb = 0.5\nloss = mean((w*x + b)**2)", "values": {"x": VECTOR},
+                "params": ["w", "b"], "methods": ["gd"], "max_steps": 1, "grid": 120}
+
+# Training on a 99,856-element tensor for the most steps allowed.
+TRAIN_LONG = {"program": "w = 1.0\nloss = mean((w*x - 1)**2)", "values": {"x": VECTOR},
+              "params": ["w"], "max_steps": 10_000, "tol": 0, "stream": True}
+
+# Symbolic work sympy could spend a long time (and the GIL) on.
+SYMBOLIC_BOMB = {"program": "x = 2.0\ny = x + 9**9**9", "check": True}
+
+# (name, path, body)
+HEAVY = [
+    ("gradient check, 316x316 matmul", "/api/v1/graphs", MATMUL_CHECK),
+    ("compare, 120x120 grid", "/api/v1/compare", COMPARE_GRID),
+    ("train, 10,000 steps", "/api/v1/train", TRAIN_LONG),
+    ("symbolic check, 9**9**9", "/api/v1/graphs", SYMBOLIC_BOMB),
+]
