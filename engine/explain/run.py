@@ -33,8 +33,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         if check:
-            trace["check"] = gradient_check(graph, output, prog.leaves, grads)
-            symbolic_check(graph, output, prog.leaves, trace["check"])
+            trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
+            symbolic_check(graph, output, prog.leaves, trace["check"], program)
         return trace
     finally:
         if was_enabled:
