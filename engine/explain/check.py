@@ -47,9 +47,10 @@ def gradient_check(graph: Graph, output: int, leaves: dict[str, int], grads: lis
     f0 = graph.values[output]
     result = {}
     try:
-        for name, i in leaves.items():
-            result[name] = _check_leaf(graph, output, i, grads, f0)
-            graph.values[:] = saved  # later leaves start from the unperturbed graph
+        with np.errstate(all="ignore"):  # a non-finite leaf moved by a step: IEEE answers
+            for name, i in leaves.items():
+                result[name] = _check_leaf(graph, output, i, grads, f0)
+                graph.values[:] = saved  # later leaves start from the unperturbed graph
     finally:
         graph.values[:] = saved
     return result
@@ -93,7 +94,7 @@ def _check_leaf(graph: Graph, output: int, i: int, grads: list, f0: float) -> di
             probes = [_probe(graph, output, i, lambda d: x + d, x, STEP * max(1.0, abs(x)), f0)]
         else:
             flat = x.ravel()
-            probes = [_probe(graph, output, i, lambda d, k=k: _bumped(x, k, d), flat[k],
+            probes = [_probe(graph, output, i, lambda d, k=k: _bumped(x, k, d), float(flat[k]),
                              STEP * max(1.0, abs(flat[k])), f0) for k in range(flat.size)]
     except ProgramError:
         return {"numeric": None, "rel_error": None, "ok": None, "resolution": None,
@@ -143,7 +144,7 @@ def _second_look(graph, output, i, x, k, analytic, probe, noise, allowed, f0) ->
     if x.__class__ is float:
         small = _probe(graph, output, i, lambda d: x + d, x, size, f0)
     else:
-        small = _probe(graph, output, i, lambda d: _bumped(x, k, d), x.flat[k], size, f0)
+        small = _probe(graph, output, i, lambda d: _bumped(x, k, d), float(x.flat[k]), size, f0)
     if abs(small["central"] - analytic) <= allowed + SAFETY * noise / small["span"]:
         return "ok"
     gap, small_gap = probe["right"] - probe["left"], small["right"] - small["left"]
@@ -158,6 +159,7 @@ def _second_look(graph, output, i, x, k, analytic, probe, noise, allowed, f0) ->
 def _probe(graph: Graph, output: int, i: int, at, x0: float, h: float, f0: float) -> dict:
     """Central and one-sided slopes with the steps as actually represented:
     (x + h) - x is not h in floating point."""
+    x0, h = float(x0), float(h)  # Python floats: inf - inf is nan without a warning
     up_x, down_x = x0 + h, x0 - h
     graph.values[i] = at(h)
     up = graph.forward(i, output + 1)

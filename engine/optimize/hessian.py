@@ -143,11 +143,9 @@ def _backward_tangents(graph: Graph, output: int, grads: list, dots: list) -> li
 
 
 def _second(name: str, args: tuple) -> tuple:
-    # IEEE answers where Python raises (1/0 at log's pole, overflow in a power).
-    try:
-        return SECOND[name](*args)
-    except ArithmeticError:
-        return SECOND[name](*[np.float64(a) if a.__class__ is float else a for a in args])
+    # Always in numpy: IEEE answers where Python raises (1/0 at log's pole,
+    # overflow in a power) or turns complex ((-2.5)**(1.5 - 2.0)).
+    return SECOND[name](*[np.float64(a) if a.__class__ is float else a for a in args])
 
 
 def _elementwise_terms(op, args, g, dg, dots, wanted) -> list:
