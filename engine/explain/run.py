@@ -29,6 +29,7 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         prog, output = compile_program(program, values, limits)
         graph = prog.graph
         grads, steps = backward(graph, output)
+        program = prog.text  # line endings and a byte-order mark normalized
         trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
