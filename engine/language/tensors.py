@@ -11,7 +11,7 @@ from ..autodiff.codes import CONST
 from ..autodiff.numeric import Value
 from ..errors import LimitError, ParseError, ProgramValueError, ShapeError
 from ..limits import Limits
-from .tokens import NUM, OP
+from .tokens import BAD, NUM, OP
 
 
 class TensorReader:
@@ -57,7 +57,8 @@ class TensorReader:
             sign = -sign if self.texts[self.p] == "-" else sign
             self.p += 1
         if self.kinds[self.p] != NUM:
-            if self.kinds[self.p] == OP and self.texts[self.p] in ")]":
+            kind = self.kinds[self.p]
+            if (kind == OP and self.texts[self.p] in ")]") or kind == BAD:
                 raise self.unexpected("a number")
             raise self.error(ParseError, "tensor entries must be numbers; "
                                                  "combine tensors with operators instead")
