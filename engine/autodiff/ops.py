@@ -96,7 +96,7 @@ def _pow_local_base(a, b, out):
 def _pow_local_exponent(a, b, out):
     if a.__class__ is float:
         return 0.0 if a == 0.0 and b >= 0.0 else out * _log(a)
-    return np.where((a == 0) & (b >= 0), 0.0, out * np.log(np.where(a == 0, 1.0, a)))
+    return np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))  # 0**-1: inf·log 0 = -inf
 
 
 def _pow_formula(n, x):
