@@ -12,8 +12,8 @@ difference within tolerance plus that resolution is a match, said so in a note.
 At a kink (relu or abs at 0, max at a tie with a NaN) the one-sided slopes
 differ, and keep differing as the step shrinks; backprop then gives one of
 them, or a value between. That is "not differentiable here", not a mismatch.
-Every other disagreement gets a second look with a 16 times smaller step
-before it is called one (a pole close by makes the first step too coarse).
+Every other disagreement gets a second look with steps 16 and 256 times
+smaller before it is called one (a pole close by makes the first too coarse).
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ STEP = 6e-6  # ~ cube root of float64 eps: balances truncation and rounding erro
 TOLERANCE = 1e-4
 EPS = float(np.finfo(np.float64).eps)
 SAFETY = 2.0  # on the first-order rounding estimate
-SMALLER = 16.0  # the second look's step is STEP / SMALLER
+SMALLER = (16.0, 256.0)  # the second look's steps: STEP divided by these
 KINK = "not differentiable here: one-sided derivatives differ"
 RESOLVED = ("below the resolution of central differences here (±{:.1e}): the difference "
             "is the forward pass's rounding magnified by 1/step")
+SMALLER_STEP = ("agrees at a smaller step: the function changes fast here (a pole close by), "
+                "too fast for the first step")
 REDUCTIONS = {"sum", "mean", "mse", "cross_entropy", "softmax", "log_softmax"}
 
 
@@ -104,11 +106,10 @@ def _check_leaf(graph: Graph, output: int, i: int, grads: list, f0: float) -> di
     numeric = np.array([p["central"] for p in probes])
     with np.errstate(all="ignore"):
         resolution = np.array([SAFETY * noise / p["span"] for p in probes])
-        err = np.abs(a - numeric)
         scale = float(max(np.max(np.abs(a)), np.max(np.abs(numeric))))
         floor = 1e-6 * max(1.0, abs(f0)) if is_finite(f0) else 1e-6
         allowed = TOLERANCE * max(scale, floor)
-        rel = float(np.max(err)) / max(scale, floor)
+        err = np.abs(a - numeric)
     status = []
     for k, p in enumerate(probes):
         if err[k] <= allowed:
@@ -116,7 +117,15 @@ def _check_leaf(graph: Graph, output: int, i: int, grads: list, f0: float) -> di
         elif err[k] <= allowed + resolution[k]:
             status.append("resolution")
         else:
-            status.append(_second_look(graph, output, i, x, k, a[k], p, noise, allowed, f0))
+            verdict, central, res = _second_look(graph, output, i, x, k, a[k], p, noise,
+                                                 allowed, f0)
+            if verdict == "smaller step":  # show the slope that agreed, and its resolution
+                numeric[k], resolution[k] = central, res
+            status.append(verdict)
+    with np.errstate(all="ignore"):
+        err = np.abs(a - numeric)
+        scale = float(max(np.max(np.abs(a)), np.max(np.abs(numeric))))
+        rel = float(np.max(err)) / max(scale, floor)
     numeric_out = numeric.reshape(shape) if shape else float(numeric[0])
     entry = {"numeric": jsonable(numeric_out), "rel_error": jsonable(rel),
              "ok": False, "resolution": jsonable(float(np.max(resolution)))}
@@ -130,30 +139,35 @@ def _check_leaf(graph: Graph, output: int, i: int, grads: list, f0: float) -> di
             "right": jsonable(right.reshape(shape) if shape else float(right[0]))})
         return entry
     entry["ok"] = True
-    if "resolution" in status:
+    if "smaller step" in status:
+        entry["note"] = SMALLER_STEP
+    elif "resolution" in status:
         entry["note"] = RESOLVED.format(float(np.max(resolution)))
     return entry
 
 
-def _second_look(graph, output, i, x, k, analytic, probe, noise, allowed, f0) -> str:
-    """'ok' when a smaller step agrees, 'kink' when the one-sided slopes keep
-    their gap and backprop lies between them, else 'mismatch'."""
+def _second_look(graph, output, i, x, k, analytic, probe, noise, allowed, f0) -> tuple:
+    """(verdict, central, resolution): 'smaller step' when a smaller step agrees,
+    'kink' when the one-sided slopes keep their gap and backprop lies between
+    them, else 'mismatch'."""
     if not (math.isfinite(analytic) and math.isfinite(probe["central"])):
-        return "mismatch"
-    size = probe["span"] / 2 / SMALLER
-    if x.__class__ is float:
-        small = _probe(graph, output, i, lambda d: x + d, x, size, f0)
-    else:
-        small = _probe(graph, output, i, lambda d: _bumped(x, k, d), float(x.flat[k]), size, f0)
-    if abs(small["central"] - analytic) <= allowed + SAFETY * noise / small["span"]:
-        return "ok"
+        return "mismatch", None, None
+    x0 = x if x.__class__ is float else float(x.flat[k])
+    at = (lambda d: x + d) if x.__class__ is float else (lambda d: _bumped(x, k, d))
+    first = SAFETY * noise / probe["span"]
+    for shrink in SMALLER:
+        small = _probe(graph, output, i, at, x0, probe["span"] / 2 / shrink, f0)
+        # held to the first step's resolution: a smaller step has more rounding
+        # noise, which must not buy a wrong gradient a pass
+        if abs(small["central"] - analytic) <= allowed + first:
+            return "smaller step", small["central"], first
     gap, small_gap = probe["right"] - probe["left"], small["right"] - small["left"]
     one_sided = 2 * SAFETY * noise / small["span"]  # a one-sided slope's resolution
     lo, hi = min(probe["left"], probe["right"]), max(probe["left"], probe["right"])
     if (abs(gap) > 10 * (allowed + one_sided) and abs(small_gap) > 0.5 * abs(gap)
             and lo - allowed <= analytic <= hi + allowed):
-        return "kink"
-    return "mismatch"
+        return "kink", None, None
+    return "mismatch", None, None
 
 
 def _probe(graph: Graph, output: int, i: int, at, x0: float, h: float, f0: float) -> dict:
