@@ -276,7 +276,8 @@ def _literal(sp, v):
         return sp.Integer(int(x)) if x.is_integer() and abs(x) < MAX_EXACT else sp.Float(x)
     if v.__class__ is float:
         return one(v)
-    return np.vectorize(lambda x: one(float(x)), otypes=[object])(v)
+    with np.errstate(all="ignore"):  # vectorize probes NaN entries with a comparison
+        return np.vectorize(lambda x: one(float(x)), otypes=[object])(v)
 
 
 def _rules(sp) -> dict:
