@@ -201,13 +201,14 @@ def _rounding(graph: Graph, output: int, i: int, grads: list) -> float:
     """ε·Σ_k |v_k·g_k| over the op nodes downstream of leaf i: first order,
     what rounding in one forward pass can move the output by."""
     values, inputs, ops, kinds = graph.values, graph.inputs, graph.ops, graph.kinds
-    downstream = {i}
+    downstream = bytearray(output + 1)
+    downstream[i] = 1
     total = 0.0
     with np.errstate(all="ignore"):
         for k in range(i + 1, output + 1):
-            if kinds[k] is not OP or not any(j in downstream for j in inputs[k]):
+            if kinds[k] is not OP or not any(downstream[j] for j in inputs[k]):
                 continue
-            downstream.add(k)
+            downstream[k] = 1
             g = grads[k]
             if g is None:
                 continue
