@@ -83,6 +83,15 @@ PROGRAMS = [  # (program, a cause some node's warnings must name, or None)
     ("w = 1.0\nx = [1.0, 2.0]\nloss = sum(x*w/0) + w*w", "division by zero"),
 ]
 
+GIVEN = [  # (program, values a client sends)
+    ("y = x*2", {"x": 10 ** 400}),  # an int past float range
+    ("y = sum(x)", {"x": [1, 10 ** 400]}),
+    ("y = sum(x*w)", {"x": [[NAN, INF], [-INF, 1e-320]], "w": -0.0}),
+    ("y = cross_entropy(x, t)", {"x": [1.0, 2.0], "t": NAN}),
+    ("y = cross_entropy(x, t)", {"x": [[INF, 1.0]], "t": [0]}),
+    ("y = sum(softmax(x))", {"x": [INF, INF]}),
+]
+
 
 # ---- the cases: every op × value × scalar/tensor/mixed operands ---------------
 def _operand(name: str, value: float, form: str) -> object:
@@ -172,6 +181,13 @@ def test_an_adversarial_program_answers(program, cause):
         assert trace is not None
         warnings = [w for node in trace["nodes"] for w in node["warnings"]]
         assert any(cause in w for w in warnings), warnings
+    if trace is not None:
+        warned_when_not_finite(trace)
+
+
+@pytest.mark.parametrize(("program", "values"), GIVEN, ids=[p for p, _ in GIVEN])
+def test_adversarial_values_given_by_a_client_answer(program, values):
+    trace = run_everywhere(program, values)
     if trace is not None:
         warned_when_not_finite(trace)
 
