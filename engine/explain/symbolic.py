@@ -192,8 +192,10 @@ def _evaluate(sp, expr, point: dict) -> float | None:
     try:  # numeric first; strict raises instead of returning noise from cancellation
         v = expr.evalf(subs=point, strict=True)
     except Exception:  # noqa: BLE001 (PrecisionExhausted, or values sympy cannot order)
-        try:
-            v = _tame(sp, expr).xreplace(point)
+        try:  # substituted unevaluated, tamed, then evaluated: 3**y at y = 1e8 stays a float
+            with sp.evaluate(False):
+                v = expr.xreplace(point)
+            v = _tame(sp, v).doit()
             v = v.evalf(strict=False) if v.is_number else v
         except Exception:  # noqa: BLE001
             return None
@@ -208,7 +210,8 @@ def _evaluate(sp, expr, point: dict) -> float | None:
 
 
 def _tame(sp, expr):
-    """Big integer powers as float powers, so exact evaluation stays small."""
+    """Big integer powers as float powers, so exact evaluation stays small
+    (also those a leaf's value put there: x**y at y = 1e8)."""
     return expr.replace(
         lambda e: e.is_Pow and e.exp.is_Integer and abs(e.exp) > MAX_EXACT_POWER,
         lambda e: sp.Pow(e.base, sp.Float(e.exp), evaluate=False))

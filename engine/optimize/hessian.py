@@ -143,8 +143,14 @@ def _backward_tangents(graph: Graph, output: int, grads: list, dots: list) -> li
 
 
 def _second(name: str, args: tuple) -> tuple:
-    # Always in numpy: IEEE answers where Python raises (1/0 at log's pole,
-    # overflow in a power) or turns complex ((-2.5)**(1.5 - 2.0)).
+    # Floats first (fast); numpy for IEEE answers where Python raises (1/0 at
+    # log's pole, overflow in a power) or turns complex ((-2.5)**(1.5 - 2.0)).
+    try:
+        out = SECOND[name](*args)
+        if not any(t.__class__ is complex for t in out):
+            return out
+    except ArithmeticError:
+        pass
     return SECOND[name](*[np.float64(a) if a.__class__ is float else a for a in args])
 
 
