@@ -199,7 +199,8 @@ def _bumped(x: np.ndarray, k: int, d: float) -> np.ndarray:
 # ---- the rounding error of one forward pass, seen from the output ----------------
 def _rounding(graph: Graph, output: int, i: int, grads: list) -> float:
     """ε·Σ_k |v_k·g_k| over the op nodes downstream of leaf i: first order,
-    what rounding in one forward pass can move the output by."""
+    what rounding in one forward pass can move the output by; 0 (no slack)
+    where that sum is not finite."""
     values, inputs, ops, kinds = graph.values, graph.inputs, graph.ops, graph.kinds
     downstream = bytearray(output + 1)
     downstream[i] = 1
@@ -213,7 +214,8 @@ def _rounding(graph: Graph, output: int, i: int, grads: list) -> float:
             if g is None:
                 continue
             total += _term(ops[k].name, values[k], g, [values[j] for j in inputs[k]])
-    return EPS * total if math.isfinite(total) else math.inf
+    # Not finite (an infinite gradient on some branch): no estimate, so no slack.
+    return EPS * total if math.isfinite(total) else 0.0
 
 
 def _term(name: str, v, g, xs: list) -> float:

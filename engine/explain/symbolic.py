@@ -61,24 +61,29 @@ def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: di
         out = _expression(sp, graph, output, program, constants)
     except Unsupported as why:
         for name in scalar:
-            checks[name].setdefault("note", NOTE.format(why))
+            add_note(checks[name], NOTE.format(why))
         return
     except Exception as err:  # noqa: BLE001 (sympy raises many kinds; each is a note)
         for name in scalar:
-            checks[name].setdefault("note", NOTE.format(_failure(err)))
+            add_note(checks[name], NOTE.format(_failure(err)))
         return
     here = {sp.Symbol(n, real=True): graph.values[j] for n, j in scalar.items()}
     here.update(constants)
     for name in scalar:
         if time.monotonic() - began > SECONDS:
-            checks[name].setdefault("note", NOTE.format("the symbolic check ran out of time"))
+            add_note(checks[name], NOTE.format("the symbolic check ran out of time"))
             continue
         try:
             _one_leaf(sp, out, sp.Symbol(name, real=True), here, checks[name])
         except Exception as err:  # noqa: BLE001 (a sympy failure is this leaf's note)
             checks[name].pop("derivative", None)
             checks[name].pop("symbolic", None)
-            checks[name].setdefault("note", NOTE.format(_failure(err)))
+            add_note(checks[name], NOTE.format(_failure(err)))
+
+
+def add_note(entry: dict, text: str) -> None:
+    """Beside the numeric check's own note, if it has one."""
+    entry["note"] = f"{entry['note']}; {text}" if entry.get("note") else text
 
 
 def _failure(err: Exception) -> str:
@@ -103,7 +108,7 @@ def _one_leaf(sp, out, symbol, here: dict, entry: dict) -> None:
         entry["derivative"] = {"text": text, "latex": sp.latex(plain, full_prec=False,
                                                                symbol_names=names)}
     else:
-        entry.setdefault("note", NOTE.format("the derivative is too long to show"))
+        add_note(entry, NOTE.format("the derivative is too long to show"))
 
 
 def _tex_escape(text: str) -> str:
