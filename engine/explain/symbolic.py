@@ -37,6 +37,8 @@ MAX_NAME = 40  # characters of a folded constant's source text used as its name
 MAX_EXACT_POWER = 64  # x**k with a larger integer k is evaluated in floats
 SECONDS = 2.0  # no new leaf is started after this much symbolic work
 PROBES = (2.0 ** -60, 2.0 ** -120)  # one-sided steps towards a singular point
+DIGITS = 50  # of the numeric evaluation: enough to see the probes' steps
+EXTREME_POWER = 1e4  # exponents past this are evaluated in floats only
 NOTE = "no symbolic derivative: {}"
 
 
@@ -152,6 +154,9 @@ def value_at(sp, d, f, symbol, here: dict) -> float:
     x = 3.0 is a pole, not 7e134), and at a pole the limit from the side(s)
     where f is real: ±inf when they agree, NaN when they do not or d is
     undefined there."""
+    quick, extreme = float_value(sp, d, here)
+    if extreme:  # mpmath and exact powers stall on these: the IEEE value it is
+        return quick
     point = {s: _exact(sp, v) for s, v in here.items()}
     value = _evaluate(sp, d, point)
     if value is not None:
@@ -175,6 +180,58 @@ def value_at(sp, d, f, symbol, here: dict) -> float:
     return math.nan
 
 
+_FLOAT_RULES = {
+    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
+    "Abs": np.abs, "sign": np.sign, "Heaviside": lambda x, *_: np.heaviside(x, 0.5),
+}
+
+
+def float_value(sp, expr, values: dict) -> tuple[float, bool]:
+    """(expr in IEEE floats at `values`, whether a step was extreme: a power
+    past EXTREME_POWER or a magnitude past 1e±200, where sympy's own
+    evaluation can run for minutes). Bounded: one pass over the tree."""
+    memo: dict = {}
+    extreme = False
+    with np.errstate(all="ignore"):
+        for e in sp.postorder_traversal(expr):
+            if e in memo:
+                continue
+            v = _float_node(sp, e, memo, values)
+            if e.is_Pow and abs(memo[e.exp]) > EXTREME_POWER:
+                extreme = True
+            if math.isfinite(v) and v != 0 and not 1e-200 < abs(v) < 1e200:
+                extreme = True
+            memo[e] = v
+    return memo[expr], extreme
+
+
+def _float_node(sp, e, memo: dict, values: dict) -> float:
+    if e.is_Symbol:
+        return float(values[e])
+    if e.is_number and not e.args:  # numbers and constants: pi, E, oo, zoo, nan
+        if e in (sp.zoo, sp.nan):
+            return math.nan
+        return float(e) if e.is_real else math.nan
+    xs = [memo[a] for a in e.args]
+    if e.is_Add:
+        return float(np.sum(np.array(xs, dtype=np.float64)))
+    if e.is_Mul:
+        return float(np.prod(np.array(xs, dtype=np.float64)))
+    if e.is_Pow:
+        return float(np.float64(xs[0]) ** np.float64(xs[1]))
+    name = type(e).__name__
+    if name in ("Max", "Min"):
+        pick = np.maximum if name == "Max" else np.minimum
+        out = np.float64(xs[0])
+        for x in xs[1:]:
+            out = pick(out, x)
+        return float(out)
+    rule = _FLOAT_RULES.get(name)
+    if rule is None:
+        raise Unsupported(f"no float rule for {name}")
+    return float(rule(np.float64(xs[0]), *xs[1:]))
+
+
 def _diverges(values: list) -> float | None:
     """±inf if the values move out to infinity as the step shrinks."""
     a, b = values
@@ -194,8 +251,12 @@ def _exact(sp, v: float):
 def _evaluate(sp, expr, point: dict) -> float | None:
     """The number expr takes at `point` (exact rationals), or None where it is
     undefined (0/0, a pole approached from both sides: sympy's zoo or nan)."""
-    try:  # numeric first; strict raises instead of returning noise from cancellation
-        v = expr.evalf(subs=point, strict=True)
+    try:  # numeric first; strict raises instead of returning noise from cancellation.
+        # Floats, not rationals: evalf falls back to subs, and 3**a at an exact
+        # a = -1e308 would be computed as an exact power. 50 digits keep the
+        # probes' 2**-120 steps.
+        floats = {s: sp.Float(v, DIGITS) if v.is_Rational else v for s, v in point.items()}
+        v = expr.evalf(DIGITS // 3, subs=floats, strict=True)
     except Exception:  # noqa: BLE001 (PrecisionExhausted, or values sympy cannot order)
         try:  # substituted unevaluated, tamed, then evaluated: 3**y at y = 1e8 stays a float
             with sp.evaluate(False):
@@ -217,9 +278,11 @@ def _evaluate(sp, expr, point: dict) -> float | None:
 def _tame(sp, expr):
     """Big integer powers as float powers, so exact evaluation stays small
     (also those a leaf's value put there: x**y at y = 1e8)."""
-    return expr.replace(
-        lambda e: e.is_Pow and e.exp.is_Integer and abs(e.exp) > MAX_EXACT_POWER,
-        lambda e: sp.Pow(e.base, sp.Float(e.exp), evaluate=False))
+    def big(e) -> bool:
+        x = e.exp
+        return x.is_Rational is True and (abs(x.p) > MAX_EXACT_POWER or x.q > MAX_EXACT_POWER)
+    return expr.replace(lambda e: e.is_Pow and big(e),
+                        lambda e: sp.Pow(e.base, sp.Float(e.exp, DIGITS), evaluate=False))
 
 
 # ---- the expression ---------------------------------------------------------------
