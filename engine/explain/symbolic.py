@@ -60,7 +60,8 @@ def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: di
     try:
         _guard(graph, output)
         constants: dict = {}
-        out = _expression(sp, graph, output, program, constants)
+        with np.errstate(all="ignore"):  # object arrays of sympy numbers meet numpy's checks
+            out = _expression(sp, graph, output, program, constants)
     except Unsupported as why:
         for name in scalar:
             add_note(checks[name], NOTE.format(why))
