@@ -17,7 +17,9 @@ class Limits:
     max_depth: int = 100
     max_tensor_elements: int = 100_000
     max_total_elements: int = 2_000_000
-    max_check_evals: int = 20_000_000  # forward node evaluations the gradient check may spend
+    # Element operations the gradient check may spend (2 forward passes per leaf
+    # element; a node costs its elements, a matrix product m·k·n).
+    max_check_evals: int = 20_000_000
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_depth <= HARD_MAX_DEPTH:

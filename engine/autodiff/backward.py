@@ -29,10 +29,16 @@ def backward(graph: Graph, output: int, record: bool = True):
             continue
         op = ops[i]
         ins = inputs[i]
+        # The inlined rule runs on plain floats only: with a tensor among the
+        # args it would meet numpy outside edge()'s errstate.
         if len(ins) == 2:
-            args = (values[ins[0]], values[ins[1]], values[i])
+            a, b = values[ins[0]], values[ins[1]]
+            args = (a, b, values[i])
+            scalars = a.__class__ is float and b.__class__ is float
         else:
             args = (*[values[j] for j in ins], values[i])
+            scalars = all(x.__class__ is float for x in args)
+        scalars = scalars and g.__class__ is float and op.local is not None
         edges = [] if record else None
         k = -1
         for j in ins:
@@ -40,7 +46,7 @@ def backward(graph: Graph, output: int, record: bool = True):
             if not needs[j] or k in op.nondiff:
                 continue
             c = None
-            if op.local is not None and g.__class__ is float and args[k].__class__ is float:
+            if scalars:
                 try:  # scalars, the common case, inlined
                     local = op.local[k](*args)
                     if local.__class__ is float:

@@ -58,10 +58,17 @@ class Graph:
                              f"{self.limits.max_total_elements} elements in all")
 
     def leaf(self, value: Value, label: str, span: tuple[int, int]) -> int:
-        return self._add(LEAF, None, (), value, label, span, True)
+        index = self._add(LEAF, None, (), value, label, span, True)
+        if not is_finite(value):  # given through values: NaN or ±inf
+            self.warnings[index] = [f"{label} is not a finite number (NaN, or past the "
+                                    "float range of ±1.8e308)"]
+        return index
 
     def const(self, value: Value, label: str, span: tuple[int, int]) -> int:
-        return self._add(CONST, None, (), value, label, span, False)
+        index = self._add(CONST, None, (), value, label, span, False)
+        if not is_finite(value):  # a literal such as 1e309
+            self.warnings[index] = ["a number past the float range of ±1.8e308"]
+        return index
 
     def apply(self, op: Op, inputs: tuple[int, ...], span: tuple[int, int]) -> int:
         """Add an op node and compute its value now, so a shape or value error

@@ -26,9 +26,12 @@ def normalize(r) -> Value:
 
 def call(fn, args) -> Value:
     """fn(*args) with IEEE semantics: Python raises on 1/0, exp(1000) or
-    log(0); numpy answers inf or nan. Floats take the fast path first."""
+    log(0); numpy answers inf or nan. Floats take the fast path first. With
+    a tensor among the args, the floats become np.float64 too: a rule mixing
+    both (1.0/b with b a float, out an array) must not meet Python's raise."""
     for a in args:
         if a.__class__ is not float:
+            args = [np.float64(x) if x.__class__ is float else x for x in args]
             with np.errstate(all="ignore"):
                 return normalize(fn(*args))
     try:

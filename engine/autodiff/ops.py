@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ShapeError
 from .numeric import any_of, dual
 from .rules import (
     cross_entropy,
@@ -63,19 +64,39 @@ _tanh = dual(math.tanh, np.tanh)
 _abs = dual(abs, np.abs)
 
 
+# NaN wins, whichever argument holds it (torch.maximum, np.maximum): a comparison
+# with NaN is False, so `a if a >= b else b` alone would drop a NaN held by a.
 def _max(a, b):
-    return (a if a >= b else b) if a.__class__ is b.__class__ is float else np.maximum(a, b)
+    if a.__class__ is b.__class__ is float:
+        return a if a >= b or a != a else b
+    return np.maximum(a, b)
 
 
 def _min(a, b):
-    return (a if a <= b else b) if a.__class__ is b.__class__ is float else np.minimum(a, b)
+    if a.__class__ is b.__class__ is float:
+        return a if a <= b or a != a else b
+    return np.minimum(a, b)
+
+
+def _matmul(a, b):
+    if a.__class__ is float or b.__class__ is float:
+        raise ShapeError("@ needs tensors of at least one dimension on both sides")
+    return a @ b
+
+
+# PyTorch's pow rules (derivatives.yaml, pow_backward_self/_exponent): d/da is 0
+# where b == 0 (so x**0 at x = 0 has gradient 0, not 0*0**-1 = NaN), and d/db is
+# 0 where a == 0 and b >= 0 (the limit of a**b*log(a) from the right).
+def _pow_local_base(a, b, out):
+    if b.__class__ is not np.ndarray:
+        return 0.0 if b == 0.0 else b * a ** (b - 1.0)
+    return np.where(b == 0, 0.0, b * a ** (b - 1.0))
 
 
 def _pow_local_exponent(a, b, out):
-    # d(a**b)/db = a**b * log(a); at a == 0 the limit is 0 where out is 0.
     if a.__class__ is float:
-        return 0.0 if a == 0.0 and out == 0.0 else out * _log(a)
-    return np.where((a == 0) & (out == 0), 0.0, out * np.log(np.where(a == 0, 1.0, a)))
+        return 0.0 if a == 0.0 and b >= 0.0 else out * _log(a)
+    return np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))  # 0**-1: inf·log 0 = -inf
 
 
 def _pow_formula(n, x):
@@ -136,12 +157,13 @@ OPS: dict[str, Op] = {op.name: op for op in [
        why=lambda a, b: "overflow in multiplication", broadcasts=True),
     Op("div", lambda a, b: a / b,
        (lambda n, x: f"1/{n[1]}", lambda n, x: f"-{n[0]}/{n[1]}**2"),
-       local=(lambda a, b, out: 1.0 / b, lambda a, b, out: -a / (b * b)),
+       # -(a/b)/b, as PyTorch computes it: -a/(b*b) underflows b*b to 0 at b = 1e-170.
+       local=(lambda a, b, out: 1.0 / b, lambda a, b, out: -out / b),
        why=lambda a, b: "division by zero" if any_of(np.asarray(b) == 0) else "overflow in /",
        broadcasts=True),
     Op("pow", lambda a, b: a ** b,
        (_pow_formula, lambda n, x: f"{n[0]}**{n[1]}*log({_bare(n[0])})"),
-       local=(lambda a, b, out: b * a ** (b - 1.0), _pow_local_exponent),
+       local=(_pow_local_base, _pow_local_exponent),
        why=_why_pow, broadcasts=True),
     Op("max", _max, (lambda n, x: f"[{n[0]} ≥ {n[1]}]", lambda n, x: f"[{n[1]} ≥ {n[0]}]"),
        local=(lambda a, b, out: tie_split(a, b), lambda a, b, out: tie_split(b, a)),
@@ -178,7 +200,7 @@ OPS: dict[str, Op] = {op.name: op for op in [
        (lambda n, x: f"(softmax({_bare(n[0])}) - onehot({_bare(n[1])}))/N", _const("none")),
        local=(cross_entropy_local, None), nondiff=frozenset({1})),
     # ---- not elementwise: the VJP itself -----------------------------------
-    Op("matmul", lambda a, b: a @ b, (lambda n, x: f"upstream @ {n[1]}ᵀ",
+    Op("matmul", _matmul, (lambda n, x: f"upstream @ {n[1]}ᵀ",
                                       lambda n, x: f"{n[0]}ᵀ @ upstream"),
        vjp=(matmul_vjp_a, matmul_vjp_b), why=lambda a, b: "overflow in matmul"),
     Op("softmax", softmax, (lambda n, x: "s*(upstream - Σ upstream*s), s = softmax",),

@@ -43,15 +43,17 @@ def sign(x):
 
 
 def tie_split(a, b):
-    """d max(a, b)/da: 1 where a wins, 1/2 at a tie (what central differences see)."""
+    """d max(a, b)/da: 1 where a wins, 1/2 at a tie (what central differences see),
+    0 where b wins. PyTorch's rule: with a NaN neither wins, and both pass the
+    gradient (which the NaN output has already made NaN downstream)."""
     if a.__class__ is float and b.__class__ is float:
-        return 1.0 if a > b else (0.5 if a == b else 0.0)
-    return np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
+        return 0.5 if a == b else (0.0 if a < b else 1.0)
+    return np.where(a == b, 0.5, np.where(a < b, 0.0, 1.0))
 
 
 # ---- softmax family (over the last axis) ------------------------------------
 def _vector(x, name: str) -> np.ndarray:
-    if x.__class__ is float:
+    if x.__class__ is not np.ndarray or not x.ndim:  # a float, or np.float64 from call()
         raise ShapeError(f"{name} needs a vector or a matrix, not a scalar")
     return x
 
@@ -118,7 +120,7 @@ def mse_local(pred, target):
 # ---- matrix product ----------------------------------------------------------
 def _as_matrices(a, b, g):
     """Promote numpy's 1-D matmul cases to matrices so one rule covers them."""
-    if a.__class__ is float or b.__class__ is float:
+    if a.__class__ is not np.ndarray or b.__class__ is not np.ndarray:
         raise ShapeError("@ needs tensors of at least one dimension on both sides")
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b

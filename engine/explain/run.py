@@ -29,12 +29,13 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         prog, output = compile_program(program, values, limits)
         graph = prog.graph
         grads, steps = backward(graph, output)
+        program = prog.text  # line endings and a byte-order mark normalized
         trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         if check:
-            trace["check"] = gradient_check(graph, output, prog.leaves, grads)
-            symbolic_check(graph, output, prog.leaves, trace["check"])
+            trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
+            symbolic_check(graph, output, prog.leaves, trace["check"], program)
         return trace
     finally:
         if was_enabled:

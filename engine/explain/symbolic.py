@@ -7,15 +7,25 @@ Scalar leaves become real symbols; tensor leaves and constants become their
 numbers (object arrays of sympy numbers, so numpy's broadcasting and @ apply
 elementwise). Small programs only: expression size grows with fan-out, and
 simplify has no time bound of its own.
+
+Bounded by construction, since sympy calls cannot be interrupted: a part of
+the program that depends on no scalar leaf enters as the float the graph
+computed for it when exact arithmetic could be huge (a power, or a value
+past 1e15: `9**9**9` is never an exact integer), the expression tree has a
+size budget, big and extreme powers are evaluated in floats (symbolic_value.py),
+and the whole check has a time budget between steps. Whatever sympy raises
+on one leaf (`max(x, sqrt(-1))` is "not comparable") becomes that leaf's note.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
 from ..autodiff.graph import CONST, LEAF, Graph
+from .symbolic_value import value_at
 from .trace import jsonable
 
 MAX_NODES = 300
@@ -23,6 +33,9 @@ MAX_TREE = 3000  # nodes of the expression written out as a tree (fan-out repeat
 MAX_ELEMENTS = 64  # per tensor
 SIMPLIFY_BELOW = 200  # operations in a derivative worth tidying
 MAX_TEXT = 4000  # characters of a derivative worth showing
+MAX_EXACT = 1e15  # constants past this enter as floats, never as exact integers
+MAX_NAME = 40  # characters of a folded constant's source text used as its name
+SECONDS = 2.0  # no new leaf is started after this much symbolic work
 NOTE = "no symbolic derivative: {}"
 
 
@@ -30,41 +43,94 @@ class Unsupported(Exception):
     pass
 
 
-def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: dict) -> None:
+def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: dict,
+                   program: str = "") -> None:
     """Add `derivative` {text, latex} and `symbolic` (its value here) to each
     scalar leaf's entry of `checks`; a note instead when the program is out of reach."""
     try:
         import sympy as sp
     except ImportError:  # the extra is not installed: the check stays numeric
         return
+    began = time.monotonic()
     scalar = {n: i for n, i in leaves.items()
               if graph.values[i].__class__ is float and n in checks}
     try:
         _guard(graph, output)
-        out = _expression(sp, graph, output)
+        constants: dict = {}
+        with np.errstate(all="ignore"):  # object arrays of sympy numbers meet numpy's checks
+            out = _expression(sp, graph, output, program, constants)
     except Unsupported as why:
         for name in scalar:
-            checks[name].setdefault("note", NOTE.format(why))
+            add_note(checks[name], NOTE.format(why))
         return
+    except Exception as err:  # noqa: BLE001 (sympy raises many kinds; each is a note)
+        for name in scalar:
+            add_note(checks[name], NOTE.format(_failure(err)))
+        return
+    here = {sp.Symbol(n, real=True): graph.values[j] for n, j in scalar.items()}
+    here.update(constants)
     for name in scalar:
-        symbol = sp.Symbol(name, real=True)
-        d = sp.diff(out, symbol)
-        if sp.count_ops(d) <= SIMPLIFY_BELOW:
-            # Pull common factors out: 2*x*(b + w*x - y). sympy's simplify() would try
-            # more and take seconds on a tanh neuron, too slow for an interactive check.
-            d = sp.factor_terms(d)
-        here = {sp.Symbol(n, real=True): graph.values[j] for n, j in scalar.items()}
-        checks[name]["symbolic"] = jsonable(_number(d, here))
-        # Printed with plain symbols: on real ones the LaTeX printer asks sign questions
-        # that sympy answers by numeric evaluation, seconds on a sigmoid chain.
-        with sp.evaluate(False):  # keep 2*(b + w*x - y) from distributing again
-            plain = d.xreplace({s: sp.Symbol(s.name) for s in d.free_symbols})
-        text = sp.sstr(plain, full_prec=False)
-        if len(text) <= MAX_TEXT:
-            checks[name]["derivative"] = {"text": text,
-                                          "latex": sp.latex(plain, full_prec=False)}
-        else:
-            checks[name].setdefault("note", NOTE.format("the derivative is too long to show"))
+        if time.monotonic() - began > SECONDS:
+            add_note(checks[name], NOTE.format("the symbolic check ran out of time"))
+            continue
+        try:
+            _one_leaf(sp, out, sp.Symbol(name, real=True), here, checks[name])
+        except Exception as err:  # noqa: BLE001 (a sympy failure is this leaf's note)
+            checks[name].pop("derivative", None)
+            checks[name].pop("symbolic", None)
+            add_note(checks[name], NOTE.format(_failure(err)))
+
+
+def add_note(entry: dict, text: str) -> None:
+    """Beside the numeric check's own note, if it has one."""
+    entry["note"] = f"{entry['note']}; {text}" if entry.get("note") else text
+
+
+def _failure(err: Exception) -> str:
+    return f"sympy could not work with this program ({type(err).__name__})"
+
+
+def _one_leaf(sp, out, symbol, here: dict, entry: dict) -> None:
+    d = sp.diff(out, symbol)
+    if _size(d) <= SIMPLIFY_BELOW:
+        # Pull common factors out: 2*x*(b + w*x - y). sympy's simplify() would try
+        # more and take seconds on a tanh neuron, too slow for an interactive check.
+        d = sp.factor_terms(d)
+    entry["symbolic"] = jsonable(value_at(sp, d, out, symbol, here))
+    # Printed with plain symbols: on real ones the LaTeX printer asks sign questions
+    # that sympy answers by numeric evaluation, seconds on a sigmoid chain.
+    with sp.evaluate(False):  # keep 2*(b + w*x - y) from distributing again
+        plain = d.xreplace({s: sp.Symbol(s.name) for s in d.free_symbols})
+    text = sp.sstr(plain, full_prec=False)
+    if len(text) <= MAX_TEXT:
+        names = {s: r"\mathtt{" + _tex_escape(s.name) + "}" for s in plain.free_symbols
+                 if not s.name.isidentifier()}
+        entry["derivative"] = {"text": text, "latex": sp.latex(plain, full_prec=False,
+                                                               symbol_names=names)}
+    else:
+        add_note(entry, NOTE.format("the derivative is too long to show"))
+
+
+def _tex_escape(text: str) -> str:
+    return "".join("\\" + c if c in "#$%&_{}" else
+                   ("\\textasciicircum{}" if c == "^" else c) for c in text)
+
+
+def _size(expr) -> int:
+    n = 0
+    for _ in _preorder(expr):
+        n += 1
+        if n > SIMPLIFY_BELOW:
+            break
+    return n
+
+
+def _preorder(expr):
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(e.args)
 
 
 def _guard(graph: Graph, output: int) -> None:
@@ -80,39 +146,70 @@ def _guard(graph: Graph, output: int) -> None:
             raise Unsupported(f"a tensor has more than {MAX_ELEMENTS} elements")
 
 
-def _number(expr, here: dict) -> float:
-    try:
-        value = complex(expr.evalf(subs=here))
-    except (TypeError, ArithmeticError):  # 1/0 in mpmath, zoo, or a symbol left over
-        return math.nan
-    return value.real if value.imag == 0 else math.nan
-
-
-def _expression(sp, graph: Graph, output: int):
+# ---- the expression ---------------------------------------------------------------
+def _expression(sp, graph: Graph, output: int, program: str, constants: dict):
+    """The output as a sympy expression; `constants` receives the folded
+    constants' symbols and their float values."""
     rules = _rules(sp)
     exprs: list = [None] * (output + 1)
+    symbolic = [False] * (output + 1)  # depends on a scalar leaf
     for i in range(output + 1):
         kind, v, label = graph.kinds[i], graph.values[i], graph.labels[i]
         if kind is LEAF and v.__class__ is float:
             exprs[i] = sp.Symbol(label, real=True)
+            symbolic[i] = True
         elif kind is CONST and label in ("pi", "e") and v in (math.pi, math.e):
             exprs[i] = sp.pi if v == math.pi else sp.E
         elif kind in (LEAF, CONST):
             exprs[i] = _literal(sp, v)
         else:
-            rule = rules.get(graph.ops[i].name)
+            ins = graph.inputs[i]
+            name = graph.ops[i].name
+            symbolic[i] = any(symbolic[j] for j in ins)
+            if not symbolic[i] and _fold(name, v):
+                exprs[i] = _constant(sp, graph, i, program, constants)
+                continue
+            rule = rules.get(name)
             if rule is None:
-                raise Unsupported(f"{graph.ops[i].name} has no symbolic rule")
-            exprs[i] = rule(*[exprs[j] for j in graph.inputs[i]])
+                raise Unsupported(f"{name} has no symbolic rule")
+            exprs[i] = rule(*[exprs[j] for j in ins])
     return exprs[output]
+
+
+def _fold(name: str, v) -> bool:
+    """A constant part enters as the graph's float if exact arithmetic on it
+    could be huge or sympy would not compute it as IEEE does."""
+    if name == "pow":
+        return True
+    a = np.asarray(v)
+    return not bool(np.all(np.isfinite(a))) or bool(np.any(np.abs(a) > MAX_EXACT))
+
+
+def _constant(sp, graph: Graph, i: int, program: str, constants: dict):
+    """A folded scalar constant is an atom named by its source text (`9**9**9`):
+    d/dx (x + 9**9**9) is 1, as in exact arithmetic, where a float inf would
+    absorb x and make it 0. Its value is the float the graph computed."""
+    v = graph.values[i]
+    if v.__class__ is not float:
+        return _literal(sp, v)  # a tensor: its numbers
+    s, e = graph.spans[i]
+    text = program[s:e].strip() if program else ""
+    if not text or len(text) > MAX_NAME or any(c.isspace() for c in text):
+        text = f"c{i}"
+    symbol = sp.Symbol(f"({text})" if not text.isalnum() else text)
+    constants[symbol] = v
+    return symbol
 
 
 def _literal(sp, v):
     def one(x: float):
-        return sp.Integer(int(x)) if x.is_integer() and abs(x) < 1e15 else sp.Float(x)
+        if not math.isfinite(x):
+            return sp.nan if x != x else (sp.oo if x > 0 else -sp.oo)
+        return sp.Integer(int(x)) if x.is_integer() and abs(x) < MAX_EXACT else sp.Float(x)
     if v.__class__ is float:
         return one(v)
-    return np.vectorize(lambda x: one(float(x)), otypes=[object])(v)
+    with np.errstate(all="ignore"):  # vectorize probes NaN entries with a comparison
+        return np.vectorize(lambda x: one(float(x)), otypes=[object])(v)
 
 
 def _rules(sp) -> dict:

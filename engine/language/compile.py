@@ -9,6 +9,18 @@ from .program import Program
 from .tensors import to_value
 
 
+def normalize_text(program: str) -> str:
+    r"""One newline convention: `\r\n` and a lone `\r` end a line as `\n` does
+    (so a `\` before CRLF continues it), and a UTF-8 byte-order mark at the
+    start, which editors do not show, is not part of the program. Line and
+    column numbers stay those an editor shows."""
+    if program.startswith("\ufeff"):
+        program = program[1:]
+    if "\r" in program:
+        program = program.replace("\r\n", "\n").replace("\r", "\n")
+    return program
+
+
 def compile_program(program: str, values: dict | None = None,
                     limits: Limits = DEFAULT_LIMITS) -> tuple[Program, int]:
     """Parse and evaluate a program: the Program holds the graph, its names,
@@ -19,6 +31,7 @@ def compile_program(program: str, values: dict | None = None,
         line = program.count("\n", 0, limits.max_chars) + 1
         col = limits.max_chars - (program.rfind("\n", 0, limits.max_chars) + 1) + 1
         raise LimitError(f"the program is longer than {limits.max_chars} characters", line, col)
+    program = normalize_text(program)
     values = dict(values or {})
     for name in values:
         if not isinstance(name, str) or not name.isidentifier():

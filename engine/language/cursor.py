@@ -65,6 +65,9 @@ class Cursor:
             # of the text: the useful place to point at is the bracket.
             return self.error(ParseError, f"'{self.text[opened]}' is never closed", opened)
         if kind == BAD:
+            if text.isdigit():  # '１' or '١' reads as a digit but is not 0-9
+                return self.error(ParseError, f"{text!r} is not a digit the language reads: "
+                                              "write numbers with 0-9")
             return self.error(ParseError, _BAD_CHAR.get(text, f"unexpected character {text!r}"))
         if kind in (EOF, END):
             return self.error(ParseError, f"the statement ends early: expected {wanted}")

@@ -11,7 +11,7 @@ from ..autodiff.codes import CONST
 from ..autodiff.numeric import Value
 from ..errors import LimitError, ParseError, ProgramValueError, ShapeError
 from ..limits import Limits
-from .tokens import NUM, OP
+from .tokens import BAD, NUM, OP
 
 
 class TensorReader:
@@ -57,7 +57,8 @@ class TensorReader:
             sign = -sign if self.texts[self.p] == "-" else sign
             self.p += 1
         if self.kinds[self.p] != NUM:
-            if self.kinds[self.p] == OP and self.texts[self.p] in ")]":
+            kind = self.kinds[self.p]
+            if (kind == OP and self.texts[self.p] in ")]") or kind == BAD:
                 raise self.unexpected("a number")
             raise self.error(ParseError, "tensor entries must be numbers; "
                                                  "combine tensors with operators instead")
@@ -73,8 +74,13 @@ def to_value(name: str, obj, limits: Limits) -> Value:
     """A caller's value: a number or a rectangular nested list of numbers."""
     if isinstance(obj, bool) or not isinstance(obj, int | float | list):
         raise ProgramValueError(f"values['{name}'] must be a number or a nested list of numbers")
+    too_big = ProgramValueError(f"values['{name}'] holds an integer too large for a float "
+                                "(past ±1.8e308)")
     if not isinstance(obj, list):
-        return float(obj)
+        try:
+            return float(obj)
+        except OverflowError:  # an int of 400 digits
+            raise too_big from None
     depth, probe = 0, obj
     while isinstance(probe, list):
         depth += 1
@@ -85,6 +91,8 @@ def to_value(name: str, obj, limits: Limits) -> Value:
         probe = probe[0]
     try:
         arr = np.array(obj, dtype=np.float64)
+    except OverflowError:
+        raise too_big from None
     except (ValueError, TypeError):
         raise ShapeError(f"values['{name}'] is not a rectangular list of numbers") from None
     if arr.ndim != depth or arr.dtype != np.float64:

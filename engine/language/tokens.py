@@ -11,7 +11,7 @@ NUM, NAME, OP, END, EOF, BAD = "number", "name", "op", "end", "eof", "bad"
 _TOKEN = re.compile(r"""
     [ \t\r\f]+ | \#[^\n]* | \\\n                  # blanks, comments, line continuations
   | (?P<end>[\n;])
-  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)  # ASCII digits only
   | (?P<name>[^\W\d]\w*)
   | (?P<op>\*\*|[-+*/@^()\[\],=])
   | (?P<bad>.)

@@ -24,11 +24,12 @@ def box(start: np.ndarray, runs: dict) -> tuple[tuple[float, float], tuple[float
                 points.append(np.array(p))
     pts = np.array(points)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.maximum(hi - lo, np.maximum(1.0, np.abs(start)) * 0.5)  # never a flat box
-    mid = (lo + hi) / 2
-    half = span * (0.5 + PAD)
-    if not (np.all(np.isfinite(mid - half)) and np.all(np.isfinite(mid + half))):
-        mid, half = start, np.maximum(1.0, np.abs(start)) * 0.5  # past float range: the start
+    with np.errstate(all="ignore"):  # near ±1e308 these overflow: handled just below
+        span = np.maximum(hi - lo, np.maximum(1.0, np.abs(start)) * 0.5)  # never a flat box
+        mid = (lo + hi) / 2
+        half = span * (0.5 + PAD)
+        if not (np.all(np.isfinite(mid - half)) and np.all(np.isfinite(mid + half))):
+            mid, half = start, np.maximum(1.0, np.abs(start)) * 0.5  # past float range
     return ((float(mid[0] - half[0]), float(mid[0] + half[0])),
             (float(mid[1] - half[1]), float(mid[1] + half[1])))
 

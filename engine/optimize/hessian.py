@@ -143,11 +143,15 @@ def _backward_tangents(graph: Graph, output: int, grads: list, dots: list) -> li
 
 
 def _second(name: str, args: tuple) -> tuple:
-    # IEEE answers where Python raises (1/0 at log's pole, overflow in a power).
+    # Floats first (fast); numpy for IEEE answers where Python raises (1/0 at
+    # log's pole, overflow in a power) or turns complex ((-2.5)**(1.5 - 2.0)).
     try:
-        return SECOND[name](*args)
+        out = SECOND[name](*args)
+        if not any(t.__class__ is complex for t in out):
+            return out
     except ArithmeticError:
-        return SECOND[name](*[np.float64(a) if a.__class__ is float else a for a in args])
+        pass
+    return SECOND[name](*[np.float64(a) if a.__class__ is float else a for a in args])
 
 
 def _elementwise_terms(op, args, g, dg, dots, wanted) -> list:

@@ -68,10 +68,18 @@ class Derivative(BaseModel):
     latex: str = Field(description="the same as LaTeX, for KaTeX")
 
 
+class OneSided(BaseModel):
+    left: Tensor = Field(description="(f(x) - f(x - h))/h per element")
+    right: Tensor = Field(description="(f(x + h) - f(x))/h per element")
+
+
 class LeafCheck(BaseModel):
     numeric: Tensor | None
     rel_error: Scalar | None
-    ok: bool | None
+    ok: bool | None = Field(description="null at a kink (see one_sided) or for a class index")
+    resolution: Scalar | None = Field(
+        None, description="the smallest difference central differences can resolve here")
+    one_sided: OneSided | None = Field(None, description="at a kink: the one-sided slopes")
     note: str | None = None
     derivative: Derivative | None = Field(
         None, description="scalar leaves, with the `symbolic` extra (sympy) installed")
