@@ -99,7 +99,8 @@ class Run:
             raise
         writer.close()  # the child holds the only writing end: its exit is our EOF
         self.pipe = reader
-        self.future.add_done_callback(lambda _: _on_loop(self.app, slots.release))
+        loop = asyncio.get_running_loop()
+        self.future.add_done_callback(lambda _: _on_loop(loop, slots.release))
         _live.add(self)
         asyncio.get_running_loop().add_reader(reader.fileno(), self._readable)
 
@@ -144,17 +145,21 @@ class Run:
 
 
 def _slots(app: FastAPI) -> anyio.Semaphore:
+    """The run slots of the running event loop. A server has one loop; a test
+    client without `with` runs each request on a loop of its own, and a
+    semaphore (and its releases) belong to one loop."""
+    loop = asyncio.get_running_loop()
     slots = getattr(app.state, "run_slots", None)
-    if slots is None:
+    if slots is None or getattr(app.state, "loop", None) is not loop:
         slots = app.state.run_slots = anyio.Semaphore(app.state.settings.concurrent_jobs)
-        app.state.loop = asyncio.get_running_loop()
+        app.state.loop = loop
     return slots
 
 
-def _on_loop(app: FastAPI, callback) -> None:
-    """From pebble's thread: `callback` on the event loop, unless it has closed."""
+def _on_loop(loop: asyncio.AbstractEventLoop, callback) -> None:
+    """From pebble's thread: `callback` on the run's event loop, unless it has closed."""
     with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown), slots with it
-        app.state.loop.call_soon_threadsafe(callback)
+        loop.call_soon_threadsafe(callback)
 
 
 def _limit(seconds: float) -> dict:

@@ -92,7 +92,7 @@ def test_the_sweep_over_http_shows_overfitting_and_what_fixes_it(client):
         return r.json()
 
     sweep = {l2: final(l2=l2)["history"][-1]["validation_loss"]
-             for l2 in (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)}
+             for l2 in (0.0, 3e-4, 1e-3, 1e-2, 0.1)}
     best = min(sweep.values())
     assert sweep[0.0] >= 2 * best  # unregularised: at least twice the best
     assert min(v for k, v in sweep.items() if k > 0) < sweep[0.0]
