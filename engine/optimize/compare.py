@@ -202,12 +202,20 @@ def end_point(objective: Objective, last: dict, params: list[str], stopped: str)
         objective.deadline = deadline
     if not (np.all(np.isfinite(h)) and np.all(np.isfinite(g))):
         return unknown
-    eig = np.linalg.eigvalsh((h + h.T) / 2)
     x = np.array(x, dtype=float)
-    newton_step = np.linalg.lstsq(h, -g, rcond=None)[0]
-    stationary = bool(np.linalg.norm(newton_step) <= 1e-2 * (1.0 + np.linalg.norm(x)))
+    with np.errstate(all="ignore"):  # huge curvature overflows: then nothing can be said
+        try:
+            eig = np.linalg.eigvalsh((h + h.T) / 2)
+            newton_step = np.linalg.lstsq(h, -g, rcond=None)[0]
+            step, size, grad = (np.linalg.norm(newton_step), np.linalg.norm(x),
+                                np.linalg.norm(g))
+        except np.linalg.LinAlgError:
+            return unknown
+    if not all(map(math.isfinite, (step, size, grad, *eig))):
+        return unknown
+    stationary = bool(step <= 1e-2 * (1.0 + size))
     return {"kind": point_kind(eig) if stationary else "unknown",
-            "eigenvalues": [float(e) for e in eig], "gradient_norm": float(np.linalg.norm(g)),
+            "eigenvalues": [float(e) for e in eig], "gradient_norm": float(grad),
             "stationary": stationary}
 
 

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from .hostile import HEAVY, TRAIN_LONG
+from .hostile import CHECK_BUDGET, HEAVY, TRAIN_LONG
 from .live import cpu_seconds, running_server
 
 SECONDS = 2
@@ -19,7 +19,7 @@ SECONDS = 2
 
 @pytest.fixture(scope="module")
 def server():
-    with running_server(CHAINRULE_REQUEST_SECONDS=str(SECONDS)) as (url, proc):
+    with running_server(CHAINRULE_REQUEST_SECONDS=str(SECONDS), **CHECK_BUDGET) as (url, proc):
         yield url, proc
 
 
@@ -70,7 +70,7 @@ HANG_UPS = [*(h for h in HEAVY if "train" not in h[0] and "symbolic" not in h[0]
 
 @pytest.mark.parametrize(("name", "path", "body"), HANG_UPS, ids=[h[0] for h in HANG_UPS])
 def test_hanging_up_stops_the_work_long_before_the_deadline(name, path, body):
-    with running_server(CHAINRULE_REQUEST_SECONDS="120") as (url, proc):
+    with running_server(CHAINRULE_REQUEST_SECONDS="120", **CHECK_BUDGET) as (url, proc):
         if body.get("stream"):  # read the start line, then hang up
             with httpx.stream("POST", url + path, json=body, timeout=30) as r:
                 next(r.iter_lines())

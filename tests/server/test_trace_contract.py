@@ -24,6 +24,7 @@ EDGES = [
     "W = [[1.0, 2.0], [3.0, 4.0]]\nx = [[1.0], [2.0]]\nloss = sum(softmax(W @ x))",
     "a = 2.0\nloss = a*a + a",                                  # fan-out: overwrite
     "c = 2.0\nloss = 3.0 * 4.0 + c",                            # an op over constants only
+    "x = 3.0\nloss = relu(x - 3) + x",                          # a kink: one_sided slopes
 ]
 PROGRAMS = [e["program"] for e in examples_as_dicts()] + EDGES
 
