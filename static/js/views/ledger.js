@@ -75,5 +75,13 @@ function scrollToCurrent(el) {
   if (!cur) return;
   const top = cur.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
   const room = box.clientHeight - cur.offsetHeight;
-  box.scrollTop = room > 40 ? top - room + 24 : top - 8;
+  let target = room > 40 ? top - room + 24 : top - 8;
+  // Never cut a line in half at the top: show the line the view would cut, whole.
+  const boxTop = box.getBoundingClientRect().top - box.scrollTop;
+  for (const line of el.querySelectorAll("p, summary")) {
+    const r = line.getBoundingClientRect();
+    const y0 = r.top - boxTop;
+    if (r.height && y0 < target && y0 + r.height > target) { target = y0 - 4; break; }
+  }
+  box.scrollTop = target;
 }
