@@ -11,7 +11,8 @@ import { createZoom } from "./zoom.js";
 import { createEdges } from "./edges.js";
 
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
-const NARROW = 560; // a view narrower than this (a phone) lays the graph out top to bottom
+const NARROW = 560;
+const KEEP_BADGES = 80; // up to this many nodes, earlier steps' badges stay on the graph // a view narrower than this (a phone) lays the graph out top to bottom
 
 export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const svg = d3.select(svgEl);
@@ -95,9 +96,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
    * on the graph has its factors on screen. */
   function edgeLabels(c, edges) {
     const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current" }));
-    if (!c.compact) { // a large graph keeps to the current step: thousands of badges cost each frame
+    if (!c.compact) {
       const seen = new Set(items.map((d) => d.id));
-      const done = Math.min(c.step ?? 0, c.model.total) - c.model.F - 1; // the current backward step's index
+      // Placing a badge clear of the others costs: a big graph keeps only the current step's (and the path's).
+      const done = c.model.nodes.length > KEEP_BADGES ? 0 : Math.min(c.step ?? 0, c.model.total) - c.model.F - 1; // the current backward step's index
       for (let j = 0; j < done; j++) {
         c.model.edgeAt[j].forEach((at, i) => {
           const edge = c.model.trace.backward[j].edges[i];
