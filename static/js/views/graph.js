@@ -162,9 +162,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       }
     }
     const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    // Five points along the edge, measured once (getPointAtLength is the costly part).
+    const along = [0.5, 0.4, 0.6, 0.3, 0.7].map((t) => path.getPointAtLength(len * t));
     for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
-      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
-        const q = path.getPointAtLength(len * t);
+      for (const q of along) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
