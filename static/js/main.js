@@ -144,6 +144,7 @@ subscribe((s, patch) => {
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
   if ("model" in patch) $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+  if ("eq" in patch) $("#legend").classList.toggle("show-eq", Boolean(s.eq));
   if ("model" in patch || "leaf" in patch) {
     const lit = renderPaths($("#paths"), s.model, s.leaf, {
       onClose: () => set({ leaf: null }),

@@ -15,7 +15,9 @@ export function inputName(m, id, { short = false, max = 24 } = {}) {
   if (n.kind === "const") return n.label ?? num(n.value);
   if (n.label) return clip(n.label, max);
   if (short) return "(…)";
-  const t = clip(n.text || n.op, max).replace(/-/g, "−").replace(/\*\*2\b/g, "²").replace(/\*/g, "·");
+  // Between tensors, * is entry by entry: ⊙, so it never reads as a dot product.
+  const times = n.shape?.length ? "⊙" : "·";
+  const t = clip(n.text || n.op, max).replace(/-/g, "−").replace(/\*\*2\b/g, "²").replace(/\*/g, times);
   return SIMPLE.test(t) ? t : `(${t})`;
 }
 
@@ -25,6 +27,7 @@ const bare = (s) => (s.startsWith("(") && s.endsWith(")") ? s.slice(1, -1) : s);
 export function opExpr(node, m, opts = {}) {
   const ins = node.inputs.map((id) => inputName(m, id, opts));
   const [a, b] = ins;
+  if (node.op === "mul" && node.shape?.length) return `${a} ⊙ ${b}`; // elementwise, not a dot product
   if (INFIX[node.op]) return `${a} ${INFIX[node.op]} ${b}`;
   if (node.op === "pow") {
     const e = m.byId.get(node.inputs[1]);

@@ -11,7 +11,9 @@ export function renderControls(root, s) {
   if (slider.value !== String(k)) slider.value = String(k);
   slider.disabled = !s.model;
   slider.setAttribute("aria-valuetext", `step ${k} of ${total}`);
-  root.querySelector("#step-counter").textContent = `${k} / ${total}`;
+  const counter = root.querySelector("#step-counter");
+  counter.textContent = `${k} / ${total}`;
+  counter.title = s.model ? `step ${k} of ${total} (forward ${s.model.F}, backward ${s.model.B})` : "";
   const at = (a) => root.querySelector(`button[data-action=${a}]`);
   at("first").disabled = at("back").disabled = !s.model || k <= 0;
   at("last").disabled = at("forward").disabled = !s.model || k >= total;
@@ -34,16 +36,19 @@ function nextAction(m, k) {
   if (k === 0) return "Press → to run the forward pass";
   if (k < m.F) return "Press → for the next value";
   if (k === m.F) return m.B ? "Press → to start the backward pass" : "";
-  if (k === m.total) return "Done · click a leaf to see its paths";
+  if (k === m.total) return "Done · click a leaf for its paths";
   return "";
 }
 
+/** The phase line carries the one step count (the same k of n as the counter)
+ * and says what the step computes. */
 function phaseText(m, k) {
   const a = activeAt(m, k);
   if (a.phase === "start") return `Ready: ${m.nodes.length} nodes. Forward pass ${m.F} steps, backward pass ${m.B} steps.`;
   const name = clip(gradName(m.byId.get(a.id), m), 30);
-  if (a.phase === "forward") return `Forward pass · step ${k} of ${m.F} · evaluating ${name}`;
+  if (a.phase === "forward") return `Step ${k} of ${m.total} · forward ${k} of ${m.F} · evaluating ${name}`;
   const j = k - m.F;
-  const done = k === m.total ? " · done: every gradient is complete" : "";
-  return `Backward pass · step ${j} of ${m.B} · ∂L/∂${name}${done}`;
+  const into = a.step.edges.map((e) => `∂L/∂${clip(gradName(m.byId.get(e.to), m), 24)}`);
+  const what = into.length ? `pushes ∂L/∂${name} into ${into.join(", ")}` : `∂L/∂${name}: no input takes a gradient`;
+  return `Step ${k} of ${m.total} · backward ${j} of ${m.B} · ${what}`;
 }

@@ -11,7 +11,8 @@ import { createZoom } from "./zoom.js";
 import { createEdges } from "./edges.js";
 
 export const LARGE = 300; // above this many nodes: compact boxes, no animation
-const NARROW = 560; // a view narrower than this (a phone) lays the graph out top to bottom
+const NARROW = 560;
+const KEEP_BADGES = 80; // up to this many nodes, earlier steps' badges stay on the graph // a view narrower than this (a phone) lays the graph out top to bottom
 
 export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const svg = d3.select(svgEl);
@@ -57,7 +58,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
     nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
-    current = { model, layout, els, parts, edges, compact, active: null, step: null, lit: null };
+    const edgeInfo = new Map(model.edgeAt.flatMap((row, j) => row.map((at, i) => [at.edgeId, model.trace.backward[j].edges[i]])));
+    current = { model, layout, els, parts, edges, compact, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
     cull(zoom.visibleRect());
   }
 
@@ -79,16 +81,37 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     }
     const edges = activeEdges(model, step);
     c.edges.setActive(edges);
+    c.activeEdges = edges;
     edgeLabels(c, edges);
     c.edges.setFocus(focusEdge);
     drawOverlays(c, step, expanded);
     if (svg.attr("data-phase") !== a.phase) svg.attr("data-phase", a.phase);
     // Forward moves right, backward moves left: pan ahead of the motion.
-    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact, a.phase === "forward" ? 1 : -1);
+    // After the last forward step the next move is backward: the view leaves room for it.
+    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact, a.phase === "forward" && step < model.F ? 1 : -1, c.layout.pos.values());
   }
 
+  /** The × badges: the current step's edges, and (dimmer) every edge an
+   * earlier backward step or the chosen path went through, so each gradient
+   * on the graph has its factors on screen. */
   function edgeLabels(c, edges) {
-    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, ...i }));
+    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current" }));
+    if (!c.compact) {
+      const seen = new Set(items.map((d) => d.id));
+      // Placing a badge clear of the others costs: a big graph keeps only the current step's (and the path's).
+      const done = c.model.nodes.length > KEEP_BADGES ? 0 : Math.min(c.step ?? 0, c.model.total) - c.model.F - 1; // the current backward step's index
+      for (let j = 0; j < done; j++) {
+        c.model.edgeAt[j].forEach((at, i) => {
+          const edge = c.model.trace.backward[j].edges[i];
+          if (!seen.has(at.edgeId) && edge.local !== null) { seen.add(at.edgeId); items.push({ id: at.edgeId, edge, kind: "past" }); }
+        });
+      }
+      for (const id of c.lit?.edges ?? []) {
+        const edge = c.edgeInfo.get(id);
+        if (edge && edge.local !== null && !seen.has(id)) { seen.add(id); items.push({ id, edge, kind: "past" }); }
+      }
+    }
+    const onPath = c.lit?.edges ?? new Set();
     // Arrowheads (both ends of each active edge) are kept clear like boxes.
     const placed = [];
     for (const [id] of edges) {
@@ -100,6 +123,19 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
         placed.push({ x0: q.x - 9, y0: q.y - 9, x1: q.x + 9, y1: q.y + 9 });
       }
     }
+    // A badge that stays keeps its place; the current ones are placed around them.
+    const kept = c.badges ??= new Map();
+    const box = (p, w) => ({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
+    const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
+    for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w));
+    for (const d of [...items].sort((a, b) => (a.kind === "current" ? 0 : 1) - (b.kind === "current" ? 0 : 1))) {
+      d.text = text(d);
+      d.w = d.text.length * 8.6 + 12;
+      if (d.kind === "past" && kept.has(d.id)) { d.p = kept.get(d.id); continue; }
+      d.p = placeLabel(c, c.edges.path(d.id), d.w, 22, placed);
+      kept.set(d.id, { ...d.p, w: d.w });
+      placed.push(box(d.p, d.w));
+    }
     labelLayer.selectAll("g").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
@@ -107,13 +143,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       return g;
     }).each(function (d) {
       // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
-      const text = Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`;
-      const w = text.length * 8.6 + 12;
-      const p = placeLabel(c, c.edges.path(d.id), w, 22, placed);
-      placed.push({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
-      const g = d3.select(this).attr("transform", `translate(${p.x},${p.y})`);
-      g.select("text").text(text);
-      g.select("rect").attr("x", -w / 2).attr("y", -11).attr("width", w).attr("height", 22);
+      const g = d3.select(this).attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id)
+        .classed("is-past", d.kind === "past").classed("on-path", onPath.has(d.id));
+      g.select("text").text(d.text);
+      g.select("rect").attr("x", -d.w / 2).attr("y", -11).attr("width", d.w).attr("height", 22);
     });
   }
 
@@ -129,9 +162,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       }
     }
     const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    // Five points along the edge, measured once (getPointAtLength is the costly part).
+    const along = [0.5, 0.4, 0.6, 0.3, 0.7].map((t) => path.getPointAtLength(len * t));
     for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
-      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
-        const q = path.getPointAtLength(len * t);
+      for (const q of along) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
@@ -181,8 +215,16 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       p?.classList.toggle("path-focus", hot.has(id));
     }
     for (const id of on.nodes) c.els.get(id)?.classed("on-path", true);
-    svg.classed("has-paths", on.edges.size > 0);
+    // The chosen leaf stands out from the other nodes on its paths.
+    if (c.lit?.leaf !== on.leaf) c.els.get(c.lit?.leaf)?.classed("is-chosen", false);
+    if (on.leaf !== undefined && c.lit?.leaf !== on.leaf) {
+      c.els.get(on.leaf)?.classed("is-chosen", true);
+      zoom.follow(c.layout.pos.get(on.leaf), !c.compact); // bring it into view
+    }
+    svg.classed("has-paths", on.edges.size > 0 || on.leaf !== undefined);
+    const redraw = c.lit?.edges !== on.edges;
     c.lit = on;
+    if (redraw && c.step !== null) edgeLabels(c, c.activeEdges); // the path's × badges
   }
 
   function clear() {

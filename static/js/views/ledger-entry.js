@@ -3,7 +3,7 @@
 // derivative (formula and number), the contribution (upstream × local, both
 // labelled) and the gradient so far (the sum of the contributions counted).
 import { activeAt, termsAt, fanIn, eqContribution } from "../model.js";
-import { num, term, clip, raw } from "../format.js";
+import { num, term, clip, raw, flatten } from "../format.js";
 import { gradName, opExpr, localSymbol, inputName, shapeOf } from "../notation.js";
 
 const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
@@ -54,7 +54,7 @@ function backwardEntry(li, head, m, node, st, j, opts) {
     if (opts.full) span(up, "why", "  Start here: the loss changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.");
   } else {
     span(up, "sym", `upstream ∂L/∂${name} = `);
-    span(up, "result", num(st.grad));
+    values(up, "result", st.grad);
     const n = fanIn(m, node.id);
     if (opts.full) span(up, "why", n > 1 ? `  complete: the sum of its ${n} contributions` : "  complete: it has one consumer");
   }
@@ -100,16 +100,16 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
   span(con, "tag tag-contribution", "contribution");
   span(con, "sym", `to ${clip(inName, 24)}: `);
   if (e.local === null) {
-    factor(con, term(st.grad), "upstream");
+    factor(con, st.grad, "upstream");
     span(con, "op", ` → ${e.local_formula} = `);
   } else {
-    factor(con, term(st.grad), "upstream");
+    factor(con, st.grad, "upstream");
     span(con, "op", tensor ? " ⊙ " : " × ");
-    factor(con, term(e.local), "local");
+    factor(con, e.local, "local");
     // A broadcast input gets the product summed back to its own shape: say so where the = would mislead.
     span(con, "op", tensor && shapeOf(input.shape) !== shapeOf(broadcastShape(node.shape, shapeOfValue(e.local))) ? " → summed → " : " = ");
   }
-  span(con, "result", num(e.contribution));
+  values(con, "result", e.contribution);
   if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
   // 3. the gradient so far: the contributions counted up to this edge
   const terms = termsAt(m, j, i);
@@ -131,7 +131,7 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     });
     span(sum, "op", " = ");
   }
-  span(sum, "result", num(e.grad_after));
+  values(sum, "result", e.grad_after);
   const note = total === 1 ? "its only contribution: complete"
     : terms.length < total ? `${terms.length} of ${total} contributions so far (+=)` : `${total} of ${total} contributions: complete`;
   span(sum, "count", `  ${note}`);
@@ -150,10 +150,25 @@ function eqSame(m, j, i) {
   return eqContribution(m, j, i) === m.trace.backward[j].edges[i].contribution;
 }
 
-function factor(parent, value, label) {
+function factor(parent, v, label) {
   const f = parent.append("span").attr("class", `factor factor-${label}`);
-  f.append("span").attr("class", "fv").text(value);
+  if (Array.isArray(v)) values(f, "fv", v);
+  else f.append("span").attr("class", "fv").text(term(v));
   f.append("span").attr("class", "fl").text(label);
+}
+
+/** A number, or a tensor summarised as "[1.2, −0.8, … 6 values]" that opens
+ * to every value, so a sum over them can be checked by hand. */
+function values(parent, cls, v) {
+  const short = num(v);
+  if (!Array.isArray(v) || !short.includes("…")) return span(parent, cls, short);
+  const d = parent.append("details").attr("class", `${cls} all-values`).attr("data-values", raw(v))
+    .on("click", (ev) => ev.stopPropagation()) // opening it in a past entry is not a jump there
+    .on("keydown", (ev) => ev.stopPropagation());
+  d.append("summary").attr("title", "show every value").text(short);
+  const rows = Array.isArray(v[0]) ? v : [v];
+  d.append("span").attr("class", "values-list").text(rows.map((r) => `[${flatten(r).map(num).join(", ")}]`).join("\n"));
+  return d;
 }
 
 function shapeOfValue(v) {

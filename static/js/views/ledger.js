@@ -6,6 +6,7 @@ import { d3 } from "../lib.js";
 import { activeAt } from "../model.js";
 import { renderEntry } from "./ledger-entry.js";
 
+const FAR = 12; // entries this many steps before the current one are "far"
 const HISTORY_MAX = 200; // past entries kept in the DOM: a 5,000-step pass stays responsive
 
 export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false } = {}) {
@@ -53,6 +54,9 @@ export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false 
   }
   if (h.current === step || !h.entries.get(step).classed("is-current")) draw(h.entries.get(step), model, step, true, opts, onJump);
   h.current = step;
+  // Entries well above the view skip layout until scrolled to (the ones near
+  // the current step stay laid out, so the view can be placed on whole lines).
+  for (const [k, li] of h.entries) if (li.classed("is-far") !== k < step - FAR) li.classed("is-far", k < step - FAR);
   scrollToCurrent(el);
 }
 
@@ -75,5 +79,18 @@ function scrollToCurrent(el) {
   if (!cur) return;
   const top = cur.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
   const room = box.clientHeight - cur.offsetHeight;
-  box.scrollTop = room > 40 ? top - room + 24 : top - 8;
+  let target = room > 40 ? top - room + 24 : top - 8;
+  // Never cut a line in half at the top: show the line the view would cut, whole.
+  const boxTop = box.getBoundingClientRect().top - box.scrollTop;
+  const straddles = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.height && r.top - boxTop < target && r.bottom - boxTop > target ? r.top - boxTop : null;
+  };
+  // The entry at the cut, then its line (measuring every line of 200 entries costs a step).
+  const entry = [...el.querySelectorAll("li")].reverse().find((li) => straddles(li) !== null);
+  for (const line of entry?.querySelectorAll("p, summary") ?? []) {
+    const y0 = straddles(line);
+    if (y0 !== null) { target = y0 - 4; break; }
+  }
+  box.scrollTop = target;
 }

@@ -3,13 +3,17 @@
 import { d3 } from "../lib.js";
 import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
 
+// Samples are neutral (g, local): numbers here would read as the example's.
 const MARKS = [
-  ["mark-chip", "∇ −6.0", "∂L/∂node so far (? unknown, “1 of 2”: more to come)"],
-  ["mark-edge", "× 2.0", "edge: local derivative"],
+  ["mark-chip", "∇ g", "∂L/∂node so far (? not yet)"],
+  ["mark-partial", "∇ g (1 of 2)", "sum waiting for more (+=)"],
+  ["mark-none", "no ∇", "constant: no gradient needed"],
+  ["mark-edge", "× local", "edge: local derivative (dim: earlier step)"],
   ["mark-active", "", "current node"],
   ["mark-border", "", "border = ∇ colour"],
   ["mark-path", "", "path to the chosen leaf"],
-  ["mark-wrong", "", "wrong with ="],
+  ["mark-wrong", "✗", "wrong with = (the = replay)"],
+  ["mark-times", "⊙", "entry-by-entry product, not a dot product; a broadcast input (copied along the batch axis) sums its ∇ over that axis"],
   ["mark-heat", "", "tensor values: purple − · green + (scaled per tensor); ∇ heatmaps use the ∇ colours"],
 ];
 
@@ -39,5 +43,6 @@ export function renderLegend(el) {
   keys.append("span").text("zero");
   keys.append("span").attr("class", "legend-swatch").style("background", NONFINITE);
   keys.append("span").text("NaN / ∞");
-  keys.append("span").attr("class", "legend-note").text("pale = vanishing, deep = exploding (log)");
+  // The depth is log10 |∇|: one shade per power of ten, so −6 and −18 look alike.
+  keys.append("span").attr("class", "legend-note").text("depth: one shade per power of ten (log), so ×3 barely shows");
 }

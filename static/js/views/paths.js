@@ -24,9 +24,9 @@ export function renderPaths(el, m, leaf, { onClose, onFocusPath } = {}) {
   const grad = m.trace.gradients[leaf];
   if (r.count === 0) {
     root.append("p").attr("class", "muted").text(`No path reaches ${leaf}: the output does not use it, so its gradient is 0.`);
-    return { edges: new Set(), nodes: new Set([node.id]) };
+    return { edges: new Set(), nodes: new Set([node.id]), leaf: node.id };
   }
-  const onPath = { edges: new Set(), nodes: new Set([m.outputId, node.id]) };
+  const onPath = { edges: new Set(), nodes: new Set([m.outputId, node.id]), leaf: node.id };
   if (r.paths) {
     const list = root.append("ol").attr("class", "path-list");
     for (const p of r.paths) {

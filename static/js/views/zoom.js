@@ -32,7 +32,9 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     const { w, h } = size();
     const k = Math.min(1.6, (w - 24) / bounds.width, (h - 24) / bounds.height);
     const s = Math.max(whole ? 0.02 : minFit, k);
-    const tx = bounds.width * s > w ? 12 : (w - bounds.width * s) / 2;
+    // Too wide to fit: show the output end (inputs left, output right), where
+    // the page opens (after the forward pass) and the backward pass starts.
+    const tx = bounds.width * s > w ? w - 12 - bounds.width * s : (w - bounds.width * s) / 2;
     const t = d3.zoomIdentity.translate(tx, (h - bounds.height * s) / 2).scale(s);
     apply(t, animate);
   }
@@ -48,7 +50,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   /** Pan (never zoom) when a node box leaves the view. The node lands on the
    * side it came from, so the next screenful of steps needs no pan: a pan
    * re-lays out every node, which is costly in a large graph. */
-  function follow(box, animate, dir = 0) {
+  function follow(box, animate, dir = 0, boxes = null) {
     if (!box) return;
     const t = d3.zoomTransform(svg.node());
     const { w, h } = size();
@@ -63,7 +65,19 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     const fitsX = bounds.width * t.k <= w;
     const tx = tall && fitsX ? t.x : w * (tall ? 0.5 : fx) - box.x * t.k;
     const fy = tall ? (dir > 0 ? 0.3 : dir < 0 ? 0.7 : 0.5) : 0.5;
-    apply(d3.zoomIdentity.translate(tx, h * fy - box.y * t.k).scale(t.k), animate);
+    let ty = h * fy - box.y * t.k;
+    // A box the view's top edge would cut in half comes fully into view
+    // (or, if that pushed the followed node out, goes fully out of it).
+    for (const b of boxes ?? []) {
+      const top = ty + (b.y - b.h / 2) * t.k;
+      const bottom = ty + (b.y + b.h / 2) * t.k;
+      if (top < 0 && bottom > 0) {
+        const down = 8 - top;
+        ty += ty + (box.y + box.h / 2) * t.k + down < h ? down : -bottom;
+        break;
+      }
+    }
+    apply(d3.zoomIdentity.translate(tx, ty).scale(t.k), animate);
   }
 
   return {
