@@ -5,6 +5,8 @@ fixed axis with its healthy band."""
 
 from __future__ import annotations
 
+import json
+
 from chainrule.nets.classify import ClassifyConfig, split
 from chainrule.optimize.fit import FIT_EXAMPLES
 from chainrule.optimize.optim import OptimizerConfig
@@ -116,7 +118,8 @@ def test_deep_chart_keeps_one_axis_for_every_setting(page: Page):
     # 15 hidden layers make 16 weight layers: the heading, the axis and the points agree.
     points = int(chart.locator("g.plot").get_attribute("data-points"))
     assert f"{points} weight layers" in page.locator("#deep-heading").text_content()
-    assert chart.locator("text.x-title").text_content() == f"weight layer k (1 = input side, {points} = output)"
+    x_title = f"weight layer k (1 = input side, {points} = output)"
+    assert chart.locator("text.x-title").text_content() == x_title
     # The band's label is beside the plot, clear of the curve.
     curve = chart.locator("path.line").bounding_box()
     label = chart.locator("g.band text").bounding_box()
@@ -136,7 +139,8 @@ def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples
     expect(head).to_contain_text(f"Update 2 → 3 (Adam step t = {t})")
     expect(head).to_contain_text("the gradient at iteration 2")
     symbols = page.locator("#update [data-symbols=adam]")
-    for text in ("lr = 0.1, the learning rate", "β₁ = 0.9, β₂ = 0.999", "m = running mean of the gradients",
+    for text in ("lr = 0.1, the learning rate", "β₁ = 0.9, β₂ = 0.999",
+                 "m = running mean of the gradients",
                  "v = running mean of the squared gradients", "m̂ = m / (1 − β₁^t)", "ε = 1e−8",
                  f"t = {t}, the number of Adam steps", "g = ∂L/∂p"):
         expect(symbols).to_contain_text(text)
@@ -146,7 +150,7 @@ def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples
     link.click()
     expect(page.locator("svg#graph g.node").first).to_be_visible(timeout=10_000)
     w = page.evaluate("() => new URLSearchParams(location.search).get('values')")
-    assert abs(__import__("json").loads(w)["w"] - expected[2]["params"]["w"]) < 1e-12
+    assert abs(json.loads(w)["w"] - expected[2]["params"]["w"]) < 1e-12
 
 
 def test_momentum_update_defines_mu_and_v(page: Page, page_problems):
@@ -171,7 +175,8 @@ def test_fit_view_says_which_iteration_it_shows(page: Page, page_problems):
     expect(at).to_contain_text("The prediction at iteration 0")
     expect(at).to_contain_text("not the final fit")
     # Each dashed line marks the scrubbed iteration, and says so.
-    expect(page.locator("#param-chart text.marker-label")).to_have_text("iteration 0 (the scrubber)")
+    marker = page.locator("#param-chart text.marker-label")
+    expect(marker).to_have_text("iteration 0 (the scrubber)")
 
 
 def test_program_box_shows_the_loss_line_without_scrolling(page: Page):
