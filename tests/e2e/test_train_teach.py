@@ -127,6 +127,10 @@ def test_deep_chart_keeps_one_axis_for_every_setting(page: Page):
     assert "1e+10" in ticks and "1e-10" in ticks  # the nine settings span 10⁻¹⁰ … 10¹⁰
 
 
+def symbols_of(page: Page, rule: str):
+    return page.locator(f"#update [data-symbols={rule}]")
+
+
 def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples, page_problems):
     page_problems.allow(STREAM_ABORT)
     train(page, "regression", "adam", "0.1", "5")
@@ -138,11 +142,13 @@ def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples
     # The update from iteration 2 to 3 is the engine's Adam step t: the page says which.
     expect(head).to_contain_text(f"Update 2 → 3 (Adam step t = {t})")
     expect(head).to_contain_text("the gradient at iteration 2")
-    symbols = page.locator("#update [data-symbols=adam]")
+    symbols = symbols_of(page, "adam")
+    expect(symbols).to_contain_text("being updated, at iteration 2 (the backward pass")
     for text in ("lr = 0.1, the learning rate", "β₁ = 0.9, β₂ = 0.999",
                  "m = running mean of the gradients",
                  "v = running mean of the squared gradients", "m̂ = m / (1 − β₁^t)", "ε = 1e−8",
-                 f"t = {t}, the number of Adam steps", "g = ∂L/∂p"):
+                 f"t = {t}, the number of Adam steps", "with respect to the parameter p",
+                 "g = ∂L/∂p: the gradient of the loss L"):
         expect(symbols).to_contain_text(text)
     # g is the backward pass's gradient at iteration 2: the link opens that iteration.
     link = page.locator("#open-gradient")
@@ -156,7 +162,7 @@ def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples
 def test_momentum_update_defines_mu_and_v(page: Page, page_problems):
     page_problems.allow(STREAM_ABORT)
     train(page, "regression", "momentum", "0.01", "4")
-    symbols = page.locator("#update [data-symbols=momentum]")
+    symbols = symbols_of(page, "momentum")
     expect(symbols).to_contain_text("μ = 0.9, the momentum")
     expect(symbols).to_contain_text("v = the velocity")
 

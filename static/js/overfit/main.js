@@ -53,7 +53,8 @@ function draw() {
     { name: "training", points: points("train_loss"), color: "#4338ca" },
     { name: "validation", points: points("validation_loss"), color: "#c2410c" },
   ], { logY: true, marker: state.best, xLabel: "step",
-    markerLabel: state.best === null ? "" : `lowest validation loss: step ${state.best}, weights kept` });
+    markerLabel: state.best === null ? ""
+      : [`lowest validation loss: step ${state.best}, weights kept`, `best: step ${state.best}`] });
   renderSweep($("#sweep"), state.sweep);
 }
 

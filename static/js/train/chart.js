@@ -11,7 +11,8 @@ export function color(i) {
   return COLORS[i % COLORS.length];
 }
 
-/** Options: logY; marker (an x to mark, drawn dashed) and markerLabel (what it marks); xLabel, yLabel (axis titles, with units);
+/** Options: logY; marker (an x to mark, drawn dashed) and markerLabel (what it marks: a
+ * string, or wordings from longest to shortest); xLabel, yLabel (axis titles, with units);
  * yDomain (a fixed y range, the same whatever the data); band ([lo, hi] shaded, with
  * bandLabel, a string or lines). */
 export function render(svgEl, series, { logY = false, marker = null, markerLabel = "", xLabel = "step", yLabel = "",
@@ -75,12 +76,25 @@ export function render(svgEl, series, { logY = false, marker = null, markerLabel
   plot.selectAll("line.marker").data(marker === null ? [] : [marker]).join("line")
     .attr("class", "marker").attr("x1", (m) => x(m)).attr("x2", (m) => x(m))
     .attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom);
-  // Say on the chart what the dashed line marks (e.g. the scrubbed iteration).
-  plot.selectAll("text.marker-label").data(marker === null || !markerLabel ? [] : [marker]).join("text")
-    .attr("class", "marker-label").attr("y", MARGIN.top + 10)
-    .attr("x", (m) => (x(m) > (MARGIN.left + width - MARGIN.right) / 2 ? x(m) - 4 : x(m) + 4))
-    .attr("text-anchor", (m) => (x(m) > (MARGIN.left + width - MARGIN.right) / 2 ? "end" : "start"))
-    .text(markerLabel);
+  // Say on the chart what the dashed line marks (e.g. the scrubbed iteration):
+  // the longest wording that fits inside the plot, on whichever side has room.
+  const tag = plot.selectAll("text.marker-label").data(marker === null || !markerLabel ? [] : [marker])
+    .join("text").attr("class", "marker-label").attr("y", MARGIN.top + 10);
+  tag.each(function (m) {
+    const fits = (lo, hi) => lo >= MARGIN.left && hi <= width - MARGIN.right;
+    let chosen = null;
+    for (const text of [markerLabel].flat()) {
+      this.textContent = text;
+      const w = this.getComputedTextLength();
+      if (fits(x(m) - 4 - w, x(m) - 4)) chosen = [text, x(m) - 4, "end"];
+      else if (fits(x(m) + 4, x(m) + 4 + w)) chosen = [text, x(m) + 4, "start"];
+      if (chosen) break;
+    }
+    chosen ??= [[markerLabel].flat().at(-1), MARGIN.left + 2, "start"];
+    this.textContent = chosen[0];
+    this.setAttribute("x", chosen[1]);
+    this.setAttribute("text-anchor", chosen[2]);
+  });
   plot.attr("data-points", points.length).attr("data-x-label", xLabel);
 }
 

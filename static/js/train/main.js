@@ -162,7 +162,7 @@ function draw() {
   render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
     { logY: h.every((e) => num(e.loss) > 0), xLabel: XLABEL[x],
       yLabel: h.every((e) => num(e.loss) > 0) ? "loss L (log scale)" : "loss L",
-      marker: run.kind === "program" && run.done ? run.step : null, markerLabel: `iteration ${run.step} (the scrubber)` });
+      marker: run.kind === "program" && run.done ? run.step : null, markerLabel: scrubbed() });
   const names = last?.grad_norms ? Object.keys(last.grad_norms) : [];
   render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
     { logY: true, xLabel: XLABEL[x], yLabel: x === "epoch" ? "RMS ‖∂L/∂W‖ (log)" : "‖∂L/∂p‖ (log scale)" });
@@ -180,6 +180,9 @@ function draw() {
   }
 }
 
+/** What the charts' dashed line marks, longest wording first. */
+const scrubbed = () => [`iteration ${run.step} (the scrubber)`, `iteration ${run.step}`];
+
 function drawParams(h) {
   const series = [];
   const first = h[0]?.params ?? {};
@@ -190,7 +193,7 @@ function drawParams(h) {
       series.push({ name: label, points: h.map((e) => [e.step, num([e.params[name]].flat(Infinity)[k])]) });
     });
   }
-  render($("#param-chart"), series, { marker: run.done ? run.step : null, markerLabel: `iteration ${run.step} (the scrubber)`, xLabel: XLABEL.step,
+  render($("#param-chart"), series, { marker: run.done ? run.step : null, markerLabel: scrubbed(), xLabel: XLABEL.step,
     yLabel: "parameter value" });
   const slider = $("#iteration");
   slider.max = String(Math.max(0, h.length - 1));

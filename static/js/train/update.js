@@ -35,9 +35,9 @@ export function workedLines(name, u) {
   ];
 }
 
-/** What each symbol of `rule`'s update means, with the value the run used. */
-export function symbolLines(rule, u) {
-  const g = "g = ∂L/∂p: the gradient of the loss L with respect to the parameter p being updated, at iteration k (the backward pass computes it)";
+/** What each symbol of `rule`'s update from iteration k means, with the values the run used. */
+export function symbolLines(rule, u, k) {
+  const g = `g = ∂L/∂p: the gradient of the loss L with respect to the parameter p being updated, at iteration ${k} (the backward pass computes it)`;
   const lr = `lr = ${fmt(u.lr)}, the learning rate (step size)`;
   if (rule === "sgd") return [g, lr];
   if (rule === "momentum") {
@@ -88,7 +88,7 @@ export function renderUpdate(el, history, step, link = null) {
   const symbols = document.createElement("ul");
   symbols.className = "symbols";
   symbols.dataset.symbols = rule;
-  for (const text of symbolLines(rule, updates[0])) {
+  for (const text of symbolLines(rule, updates[0], k)) {
     const li = document.createElement("li");
     li.textContent = text;
     symbols.append(li);
