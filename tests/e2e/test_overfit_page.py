@@ -99,7 +99,7 @@ def test_sweep_draws_the_u(page: Page, page_problems):
     summary = page.locator("#sweep-summary")
     expect(summary).to_have_attribute("data-best", re.compile(".+"), timeout=60_000)
     expect(summary).to_contain_text(
-        "final validation loss after all 3000 steps, without early stopping")
+        "final training and validation loss after all 3000 steps, without early stopping")
     points = page.locator("#sweep circle.s-validation")
     assert points.count() == 8
     rows = [(float(points.nth(k).get_attribute("data-strength")),

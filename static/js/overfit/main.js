@@ -150,9 +150,9 @@ async function sweep() {
       draw();
     }
     const best = state.sweep.reduce((a, b) => (b.validation < a.validation ? b : a));
-    $("#sweep-summary").textContent = `Each point is one run's final validation loss after all `
-      + `${$("#steps").value} steps, without early stopping (so not comparable with an early-stopped `
-      + `run's best). Lowest at λ₂ = ${best.strength} (${fmt(best.validation)}). Too little penalty fits `
+    $("#sweep-summary").textContent = `Each strength is one run; its points are the final training and `
+      + `validation loss after all ${$("#steps").value} steps, without early stopping (so not comparable `
+      + `with an early-stopped run's best). Lowest validation loss at λ₂ = ${best.strength} (${fmt(best.validation)}). Too little penalty fits `
       + "the noise; too much cannot bend to the curve.";
     $("#sweep-summary").dataset.best = best.strength;
   } catch (err) {
