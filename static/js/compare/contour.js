@@ -169,6 +169,7 @@ function drawEnds(svg, result, step, x, y) {
 /** Points every few units along every whole path: what a label should not cover.
  * Whole paths, so the labels stay put while the animation draws them. */
 const SAMPLES = new WeakMap();
+const PLACED = new WeakMap();  // label node -> the result it was placed for
 function pathSamples(result, x, y) {
   if (SAMPLES.has(result)) return SAMPLES.get(result);
   const out = [];
@@ -215,13 +216,25 @@ function placeLabels(svg, result, x, y, texts) {
     node.dataset.covers = String(best.covers);  // path points under the label
     placed.push(best.b);
   };
+  // Placing a label measures it at many spots: do it once per result and label,
+  // not on every animation frame.
+  const key = (node, what) => {
+    if (PLACED.get(node) === result && node.dataset.placedFor === what) return false;
+    PLACED.set(node, result);
+    node.dataset.placedFor = what;
+    return true;
+  };
   d3.select(svg).selectAll("g.minimum").each(function (d) {
     const label = this.querySelector("text");
     if (!label) return;
+    if (!key(label, String(d))) {
+      placed.push(label.getBBox());  // placed before: still an obstacle for the end labels
+      return;
+    }
     // The minimum's label is positioned inside its translated group: work in plot units.
     const at = [x(d[0]), y(d[1])];
     label.setAttribute("transform", `translate(${-at[0]},${-at[1]})`);
     place(label, at);
   });
-  texts.each(function (d) { place(this, d.p); });
+  texts.each(function (d) { if (key(this, `${d.ids.join()} ${d.p}`)) place(this, d.p); });
 }
