@@ -164,6 +164,15 @@ function drawEnds(svg, result, step, x, y) {
     .attr("fill", (d) => (d.ids.length === 1 ? BY_ID[d.ids[0]].color : "#0f172a"))
     .text((d) => `${d.ids.map((i) => BY_ID[i].short).join(", ")}: ${KIND_TEXT[d.kind]}`);
   placeLabels(svg, result, x, y, texts);
+  // A label moved away from its point keeps a thin line back to it.
+  const far = [];
+  texts.each(function (d) {
+    const [lx, ly] = [Number(this.getAttribute("x")), Number(this.getAttribute("y"))];
+    if (Math.abs(ly - d.p[1]) > 20) far.push({ d, to: [lx, ly < d.p[1] ? ly + 3 : ly - 13] });
+  });
+  d3.select(svg).select("g.ends").selectAll("line.leader").data(far, (f) => f.d.ids.join()).join("line")
+    .attr("class", "leader").attr("x1", (f) => f.d.p[0]).attr("y1", (f) => f.d.p[1])
+    .attr("x2", (f) => f.to[0]).attr("y2", (f) => f.to[1]);
 }
 
 /** Points every few units along every whole path: what a label should not cover.
