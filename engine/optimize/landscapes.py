@@ -40,7 +40,8 @@ LANDSCAPES: list[Landscape] = [
               ("x", "y"), {"gd": 0.0015, "momentum": 0.0005, "adam": 0.05, "newton": 1.0}, 200,
               ((1.0, 1.0),)),
     Landscape("saddle", "A saddle between two minima",
-              "Newton solves ∇L = 0 and jumps to the saddle; the first-order methods roll off.",
+              "Newton solves ∇L = 0 and jumps to the saddle; the first-order methods (they "
+              "use only the gradient: GD, momentum, Adam) roll off.",
               "x = 1.0\ny = 0.1\nloss = x**2 - y**2 + y**4/4",
               ("x", "y"), {"gd": 0.1, "momentum": 0.05, "adam": 0.1, "newton": 1.0}, 80,
               ((0.0, -2 ** 0.5), (0.0, 2 ** 0.5))),  # ∂L/∂y = −2y + y³ = 0

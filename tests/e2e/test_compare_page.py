@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .colour_vision import MACHADO, delta_e
+
 METHODS = ["gd", "momentum", "adam", "newton", "es"]
 PWN = "window.__pwned=1"
 
@@ -34,7 +36,7 @@ def test_rosenbrock_runs_every_method_and_animates_to_the_end(page: Page, api, a
     newton = page.locator('#costs tr[data-method="newton"] td')
     cells = newton.all_inner_texts()
     assert cells[-2].strip() == "converged" and cells[3].strip() == "0" and int(cells[5]) >= 1
-    assert cells[-1].startswith("minimum (λ = ")
+    assert cells[-1].startswith("minimum (eigenvalues of the Hessian: ")
     expect(page.locator("#newton-why")).to_contain_text("Newton needs several steps")
     # The true minimum (1, 1) is marked on the contour, with a colour scale beside it.
     expect(page.locator("#contour g.minimum")).to_have_count(1)
@@ -123,6 +125,47 @@ def test_saddle_newton_is_labelled_a_saddle_not_converged(page: Page, api, artif
     styles = {(t.get_attribute("stroke-dasharray"), t.get_attribute("stroke-width"))
               for t in trails}
     assert len(styles) == len(METHODS)
+    # Newton's few long jumps are drawn last, in a colour far from momentum's orange.
+    runs = page.locator("#contour g.paths g.run")
+    assert runs.nth(runs.count() - 1).get_attribute("data-method") == "newton"
+    trail = '#contour g.run[data-method="{}"] path.trail'
+    colour = {m: page.locator(trail.format(m)).get_attribute("stroke") for m in METHODS}
+    for kind in (None, *MACHADO):
+        assert delta_e(colour["newton"], colour["momentum"], kind) > 25, kind
+    # The labels sit where they cover (almost) no path: Newton's covers none.
+    expect(label).to_have_attribute("data-covers", "0")
+    for end in page.locator("#contour text.end").all():
+        assert int(end.get_attribute("data-covers")) <= 15
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(artifacts / f"compare-saddle-{width}.png"), full_page=True)
+
+
+def test_costs_and_scales_are_explained(page: Page, api):
+    page.goto("/compare?landscape=saddle")
+    wait_finished(page, 80)
+    cells = page.locator('#costs tr[data-method="newton"] td').all_inner_texts()
+    steps, grads, hessians = int(cells[1]), int(cells[3]), int(cells[5])
+    assert grads == 0 and hessians == steps + 1
+    notes = page.locator("#costs-notes")
+    expect(notes).to_contain_text("a minimum if all are > 0, a saddle if they have mixed signs, "
+                                  "a maximum if all are < 0")
+    expect(notes).to_contain_text("First-order methods (gradient descent, momentum, Adam) "
+                                  "use only first derivatives")
+    expect(notes).to_contain_text("so Newton's ∇ evals are 0")
+    expect(notes).to_contain_text("n steps cost n + 1 evaluations")
+    # The Hessian's eigenvalues are not written λ, the evolution strategy's λ.
+    end = page.locator('#costs tr[data-method="newton"] td[data-kind]')
+    eigenvalues = r"^saddle \(eigenvalues of the Hessian: −2(\.0)?, 2(\.0)?\)$"
+    expect(end).to_have_text(re.compile(eigenvalues))
+    assert "λ" not in page.locator("#costs tbody").text_content().replace("(1+λ)", "")
+    # A loss that goes below 0 gets a symmetric log axis, and says so.
+    y_label = page.locator("#loss-steps text.y-label")
+    expect(y_label).to_have_text("loss (symmetric log scale: linear near 0)")
+    expect(page.locator("#contour-key")).to_contain_text(
+        "evenly spaced in log(loss − the lowest loss on the grid)")
+    expect(page.locator("#landscape-lesson")).to_contain_text(
+        "first-order methods (they use only the gradient")
+    page.goto("/compare?landscape=ill_conditioned")
+    wait_finished(page, 100)
+    expect(page.locator("#loss-steps text.y-label")).to_have_text("loss (log scale)")

@@ -49,6 +49,26 @@ def test_first_run_overfits_and_early_stopping_keeps_the_best(page: Page, page_p
     assert page.locator("#fit-curve").get_attribute("data-step") == str(stopped["best_step"])
     assert np.allclose(drawn_weights(page), stopped["params"]["w"])
     assert page.locator("#overfit-loss line.marker").count() == 1
+    # The summary says where the run stopped, and why the x-axis ends there.
+    end = stopped["history"][-1]["step"]
+    summary = page.locator("#loss-summary")
+    expect(summary).to_have_attribute("data-stopped-at", str(end))
+    expect(summary).to_contain_text(f"Stopped early at step {end} of 3000: the validation loss "
+                                    f"last improved at step {stopped['best_step']}")
+    expect(summary).to_contain_text(f"the x-axis ends at step {end}")
+    expect(page.locator("#overfit-loss text.marker-label")).to_contain_text(
+        f"step {stopped['best_step']}")
+
+
+def test_maths_in_headings_keeps_its_case(page: Page, page_problems):
+    page_problems.allow(ALLOW_STREAM_ABORT)
+    page.goto("/overfit")
+    for heading in ("#fit-heading", "#weights-heading"):
+        h2 = page.locator(heading)
+        assert h2.evaluate("el => getComputedStyle(el).textTransform") == "none"
+    # What the reader sees is the text as written: sin(πx), not SIN(ΠX).
+    assert "sin(πx)" in page.locator("#fit-heading").inner_text()
+    assert "|w_k|" in page.locator("#weights-heading").inner_text()
 
 
 def test_l1_marks_zeroed_weights_and_l2_does_not(page: Page, page_problems):
@@ -78,6 +98,8 @@ def test_sweep_draws_the_u(page: Page, page_problems):
     page.click("#sweep-button")
     summary = page.locator("#sweep-summary")
     expect(summary).to_have_attribute("data-best", re.compile(".+"), timeout=60_000)
+    expect(summary).to_contain_text(
+        "final training and validation loss after all 3000 steps, without early stopping")
     points = page.locator("#sweep circle.s-validation")
     assert points.count() == 8
     rows = [(float(points.nth(k).get_attribute("data-strength")),

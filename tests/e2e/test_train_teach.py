@@ -5,6 +5,8 @@ fixed axis with its healthy band."""
 
 from __future__ import annotations
 
+import json
+
 from chainrule.nets.classify import ClassifyConfig, split
 from chainrule.optimize.fit import FIT_EXAMPLES
 from chainrule.optimize.optim import OptimizerConfig
@@ -113,5 +115,81 @@ def test_deep_chart_keeps_one_axis_for_every_setting(page: Page):
         expect(chart).to_have_attribute("data-setting", f"sigmoid {init}")
         assert chart.locator("g.axis.y").text_content() == ticks
     assert chart.locator("g.band rect").count() == 1
-    assert chart.locator("text.x-title").text_content() == "layer (1 = input)"
+    # 15 hidden layers make 16 weight layers: the heading, the axis and the points agree.
+    points = int(chart.locator("g.plot").get_attribute("data-points"))
+    assert f"{points} weight layers" in page.locator("#deep-heading").text_content()
+    x_title = f"weight layer k (1 = input side, {points} = output)"
+    assert chart.locator("text.x-title").text_content() == x_title
+    # The band's label is beside the plot, clear of the curve.
+    curve = chart.locator("path.line").bounding_box()
+    label = chart.locator("g.band text").bounding_box()
+    assert label["x"] >= curve["x"] + curve["width"]
     assert "1e+10" in ticks and "1e-10" in ticks  # the nine settings span 10⁻¹⁰ … 10¹⁰
+
+
+def symbols_of(page: Page, rule: str):
+    return page.locator(f"#update [data-symbols={rule}]")
+
+
+def test_update_defines_every_symbol_and_where_g_comes_from(page: Page, examples, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "regression", "adam", "0.1", "5")
+    page.locator("#iteration").fill("2")
+    expected = train_program(examples["regression"]["program"], ["w", "b"],
+                             OptimizerConfig("adam", 0.1), 5, 0.0)["history"]
+    t = expected[3]["update"]["w"]["t"]
+    head = page.locator("#update .worked-head")
+    # The update from iteration 2 to 3 is the engine's Adam step t: the page says which.
+    expect(head).to_contain_text(f"Update 2 → 3 (Adam step t = {t})")
+    expect(head).to_contain_text("the gradient at iteration 2")
+    symbols = symbols_of(page, "adam")
+    expect(symbols).to_contain_text("being updated, at iteration 2 (the backward pass")
+    for text in ("lr = 0.1, the learning rate", "β₁ = 0.9, β₂ = 0.999",
+                 "m = running mean of the gradients",
+                 "v = running mean of the squared gradients", "m̂ = m / (1 − β₁^t)", "ε = 1e−8",
+                 f"t = {t}, the number of Adam steps", "with respect to the parameter p",
+                 "g = ∂L/∂p: the gradient of the loss L"):
+        expect(symbols).to_contain_text(text)
+    # g is the backward pass's gradient at iteration 2: the link opens that iteration.
+    link = page.locator("#open-gradient")
+    expect(link).to_contain_text("open iteration 2 in the step-through view")
+    link.click()
+    expect(page.locator("svg#graph g.node").first).to_be_visible(timeout=10_000)
+    w = page.evaluate("() => new URLSearchParams(location.search).get('values')")
+    assert abs(json.loads(w)["w"] - expected[2]["params"]["w"]) < 1e-12
+
+
+def test_momentum_update_defines_mu_and_v(page: Page, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "regression", "momentum", "0.01", "4")
+    symbols = symbols_of(page, "momentum")
+    expect(symbols).to_contain_text("μ = 0.9, the momentum")
+    expect(symbols).to_contain_text("v = the velocity")
+
+
+def test_fit_view_says_which_iteration_it_shows(page: Page, page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "fit_line", "sgd", "0.05", "100")
+    at = page.locator("#fit-at")
+    expect(at).to_have_attribute("data-final", "true")
+    expect(at).to_contain_text("The final fit: the prediction at iteration 100")
+    expect(page.locator("#fit-legend")).to_contain_text("prediction at iteration 100")
+    expect(page.locator("#fit-legend")).to_contain_text("red dotted: residual, data − prediction")
+    assert page.locator("svg#fit line.residual").count() == 8
+    page.locator("#iteration").fill("0")
+    expect(at).to_have_attribute("data-final", "false")
+    expect(at).to_contain_text("The prediction at iteration 0")
+    expect(at).to_contain_text("not the final fit")
+    # Each dashed line marks the scrubbed iteration, and says so.
+    marker = page.locator("#param-chart text.marker-label")
+    expect(marker).to_have_text("iteration 0 (the scrubber)")
+
+
+def test_program_box_shows_the_loss_line_without_scrolling(page: Page):
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/train")
+        page.select_option("#source", "fit_tanh")
+        box = page.locator("#train-program")
+        assert box.input_value().rstrip().splitlines()[-1].startswith("loss")
+        assert box.evaluate("(el) => el.scrollHeight <= el.clientHeight + 1"), width

@@ -50,7 +50,7 @@ function chart(svg, runs, xOf, xLabel, step) {
     .call(y.base ? d3.axisLeft(y).ticks(4, "~e") : d3.axisLeft(y).tickValues(symlogTicks(y)).tickFormat(d3.format(".2~g")));
   root.selectAll("text.x-label").data([xLabel]).join("text").attr("class", "x-label axis-label")
     .attr("x", W - M.right).attr("y", H - 6).attr("text-anchor", "end").text((d) => d);
-  root.selectAll("text.y-label").data(["loss"]).join("text").attr("class", "y-label axis-label")
+  root.selectAll("text.y-label").data([y.base ? "loss (log scale)" : "loss (symmetric log scale: linear near 0)"]).join("text").attr("class", "y-label axis-label")
     .attr("x", 4).attr("y", 12).text((d) => d);
   const line = d3.line().defined((e) => finite(e.loss)).x((e) => x(xOf(e))).y((e) => y(e.loss));
   root.selectAll("g.lines").data([null]).join("g").attr("class", "lines")

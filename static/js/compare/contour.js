@@ -126,7 +126,7 @@ export function drawPaths(svg, result, step) {
   });
   const line = d3.line().defined((p) => p !== null);
   // Wide lines first: the thinner, dashed ones on top stay visible where paths coincide.
-  runs.sort((a, b) => BY_ID[b.id].width - BY_ID[a.id].width);
+  runs.sort((a, b) => (BY_ID[a.id].last ?? false) - (BY_ID[b.id].last ?? false) || BY_ID[b.id].width - BY_ID[a.id].width);
   const groups = d3.select(svg).select("g.paths").selectAll("g.run").data(runs, (d) => d.id)
     .join("g").attr("class", "run").attr("data-method", (d) => d.id).order();
   groups.selectAll("path.halo").data((d) => [d]).join("path").attr("class", "halo")
@@ -158,14 +158,92 @@ function drawEnds(svg, result, step, x, y) {
     if (same) same.ids.push(id);
     else ends.push({ ids: [id], p, kind: run.end.kind });
   }
-  ends.forEach((e, k) => { e.dy = ends.slice(0, k).filter((o) => Math.hypot(o.p[0] - e.p[0], o.p[1] - e.p[1]) < 30).length * 15; });
-  d3.select(svg).selectAll("g.ends").data([null]).join("g").attr("class", "ends")
+  const texts = d3.select(svg).selectAll("g.ends").data([null]).join("g").attr("class", "ends")
     .selectAll("text.end").data(ends, (d) => d.ids.join()).join("text").attr("class", "end")
     .attr("data-method", (d) => d.ids.join(" ")).attr("data-kind", (d) => d.kind)
-    // Right of the point in the plot's left half, left of it in the right half.
-    .attr("x", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? d.p[0] - 10 : d.p[0] + 10))
-    .attr("text-anchor", (d) => (d.p[0] > (M.left + W - M.right) / 2 ? "end" : "start"))
-    .attr("y", (d) => d.p[1] + 18 + d.dy)
     .attr("fill", (d) => (d.ids.length === 1 ? BY_ID[d.ids[0]].color : "#0f172a"))
     .text((d) => `${d.ids.map((i) => BY_ID[i].short).join(", ")}: ${KIND_TEXT[d.kind]}`);
+  placeLabels(svg, result, x, y, texts);
+  // A label moved away from its point keeps a thin line back to it.
+  const far = [];
+  texts.each(function (d) {
+    const [lx, ly] = [Number(this.getAttribute("x")), Number(this.getAttribute("y"))];
+    if (Math.abs(ly - d.p[1]) > 20) far.push({ d, to: [lx, ly < d.p[1] ? ly + 3 : ly - 13] });
+  });
+  d3.select(svg).select("g.ends").selectAll("line.leader").data(far, (f) => f.d.ids.join()).join("line")
+    .attr("class", "leader").attr("x1", (f) => f.d.p[0]).attr("y1", (f) => f.d.p[1])
+    .attr("x2", (f) => f.to[0]).attr("y2", (f) => f.to[1]);
+}
+
+/** Points every few units along every whole path: what a label should not cover.
+ * Whole paths, so the labels stay put while the animation draws them. */
+const SAMPLES = new WeakMap();
+const PLACED = new WeakMap();  // label node -> the result it was placed for
+function pathSamples(result, x, y) {
+  if (SAMPLES.has(result)) return SAMPLES.get(result);
+  const out = [];
+  SAMPLES.set(result, out);
+  for (const run of Object.values(result.runs)) {
+    const pts = run.history.map((e) => point(e, result.params, x, y));
+    for (let i = 1; i < pts.length; i += 1) {
+      const [a, b] = [pts[i - 1], pts[i]];
+      if (!a || !b) continue;
+      const n = Math.min(200, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 3));
+      for (let k = 0; k <= n; k += 1) out.push([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n]);
+    }
+  }
+  return out;
+}
+
+// Places tried for a label near its point [dx, dy, anchor], nearest first.
+const PLACES = [18, -10, 5, 34, -26, 50, -42, 66, -58].flatMap((dy) =>
+  [[10, dy, "start"], [-10, dy, "end"], ...(dy === 5 ? [] : [[0, dy, "middle"]])]);
+
+/** Each end label (and each "true minimum") goes where it covers the fewest path
+ * points, inside the plot and clear of the labels placed before it. */
+function placeLabels(svg, result, x, y, texts) {
+  const samples = pathSamples(result, x, y);
+  const placed = [];
+  const inside = (b, p) => p[0] >= b.x - 2 && p[0] <= b.x + b.width + 2 && p[1] >= b.y - 2 && p[1] <= b.y + b.height + 2;
+  const crosses = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const place = (node, at) => {
+    let best = null;
+    for (const [dx, dy, anchor] of PLACES) {
+      node.setAttribute("x", at[0] + dx);
+      node.setAttribute("y", at[1] + dy);
+      node.setAttribute("text-anchor", anchor);
+      const b = node.getBBox();
+      const out = b.x < M.left || b.x + b.width > W - M.right || b.y < M.top || b.y + b.height > H - M.bottom;
+      const covers = samples.filter((p) => inside(b, p)).length;
+      const score = covers + (out ? 1000 : 0) +
+        placed.filter((o) => crosses(o, b)).length * 500 + Math.abs(dy) / 20;
+      if (!best || score < best.score) best = { score, covers, dx, dy, anchor, b };
+    }
+    node.setAttribute("x", at[0] + best.dx);
+    node.setAttribute("y", at[1] + best.dy);
+    node.setAttribute("text-anchor", best.anchor);
+    node.dataset.covers = String(best.covers);  // path points under the label
+    placed.push(best.b);
+  };
+  // Placing a label measures it at many spots: do it once per result and label,
+  // not on every animation frame.
+  const key = (node, what) => {
+    if (PLACED.get(node) === result && node.dataset.placedFor === what) return false;
+    PLACED.set(node, result);
+    node.dataset.placedFor = what;
+    return true;
+  };
+  d3.select(svg).selectAll("g.minimum").each(function (d) {
+    const label = this.querySelector("text");
+    if (!label) return;
+    if (!key(label, String(d))) {
+      placed.push(label.getBBox());  // placed before: still an obstacle for the end labels
+      return;
+    }
+    // The minimum's label is positioned inside its translated group: work in plot units.
+    const at = [x(d[0]), y(d[1])];
+    label.setAttribute("transform", `translate(${-at[0]},${-at[1]})`);
+    place(label, at);
+  });
+  texts.each(function (d) { if (key(this, `${d.ids.join()} ${d.p}`)) place(this, d.p); });
 }

@@ -39,9 +39,9 @@ function endText(end) {
   if (!end) return "";
   const eig = end.eigenvalues.map(num).join(", ");
   if (end.kind === "unknown") {
-    return end.eigenvalues.length && !end.stationary ? `not stationary (λ = ${eig})` : "unknown";
+    return end.eigenvalues.length && !end.stationary ? `not stationary (eigenvalues of the Hessian: ${eig})` : "unknown";
   }
-  return `${end.kind} (λ = ${eig})`;
+  return `${end.kind} (eigenvalues of the Hessian: ${eig})`;
 }
 
 function renderLatex(el, latex) {

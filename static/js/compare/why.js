@@ -2,6 +2,9 @@
 // 1-D parabola picture where Newton finishes in one step; then what happened here.
 import { d3 } from "../lib.js";
 import { num } from "../format.js";
+import { BY_ID } from "./methods.js";
+
+const NEWTON = BY_ID.newton.color;
 
 const QUADRATIC =
   "On a quadratic L(θ) = ½θᵀAθ + bᵀθ + c the gradient is Aθ + b and the Hessian is A everywhere, " +
@@ -47,7 +50,9 @@ export function explainNewton(el, result, landscapeId) {
     here.className = "cmp-why-here";
     here.textContent = `Here Newton took ${steps} step${steps === 1 ? "" : "s"} ` +
       `(${newton.stopped.replace("_", " ")}${end}), ending at loss ${num(last.loss)} after ` +
-      `${newton.cost.hessian_evals} exact Hessians.`;
+      `${newton.cost.hessian_evals} exact Hessians: one at each point it visited, the start included, so ` +
+      "one more than its steps; the last, at the end point, checks whether ∇L = 0 there. Each Hessian evaluation computes the gradient too, so Newton counts no " +
+      "separate ∇ evals.";
     el.append(here);
   }
 }
@@ -66,7 +71,7 @@ function parabola() {
     .attr("role", "img").attr("aria-label", "Newton's step on a parabola lands on its vertex");
   const defs = svg.append("defs").append("marker").attr("id", "why-arrow").attr("viewBox", "0 0 8 8")
     .attr("refX", 7).attr("refY", 4).attr("markerWidth", 7).attr("markerHeight", 7).attr("orient", "auto");
-  defs.append("path").attr("d", "M0,0L8,4L0,8z").attr("fill", "#dc2626");
+  defs.append("path").attr("d", "M0,0L8,4L0,8z").attr("fill", NEWTON);
   svg.append("line").attr("x1", x(-2)).attr("x2", x(5)).attr("y1", y(0)).attr("y2", y(0)).attr("stroke", "#94a3b8");
   svg.append("path").attr("class", "curve")
     .attr("d", d3.line().x((t) => x(t)).y((t) => y(L(t)))(d3.range(-1.2, 5.01, 0.05)));
@@ -74,11 +79,11 @@ function parabola() {
     svg.append("circle").attr("cx", x(t)).attr("cy", y(L(t))).attr("r", 4).attr("fill", color);
     svg.append("text").attr("x", x(t)).attr("y", y(L(t)) + dy).attr("text-anchor", "middle").text(label);
   };
-  svg.append("path").attr("fill", "none").attr("stroke", "#dc2626").attr("stroke-width", 1.6)
+  svg.append("path").attr("fill", "none").attr("stroke", NEWTON).attr("stroke-width", 1.6)
     .attr("marker-end", "url(#why-arrow)")
     .attr("d", `M${x(t0)},${y(L(t0))} Q${x(0.5)},${y(-1)} ${x(2) - 4},${y(0) - 2}`);
   dot(t0, "θ₀", "#0f172a", -8);
   dot(gd, "GD: θ₀ − lr·L′", "#2563eb", -9);
-  dot(2, "Newton: θ₀ − L′/L″", "#dc2626", 16);
+  dot(2, "Newton: θ₀ − L′/L″", NEWTON, 16);
   return svg.node();
 }

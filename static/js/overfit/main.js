@@ -52,7 +52,9 @@ function draw() {
   render($("#overfit-loss"), [
     { name: "training", points: points("train_loss"), color: "#4338ca" },
     { name: "validation", points: points("validation_loss"), color: "#c2410c" },
-  ], { logY: true, marker: state.best, xLabel: "step" });
+  ], { logY: true, marker: state.best, xLabel: "step",
+    markerLabel: state.best === null ? ""
+      : [`lowest validation loss: step ${state.best}, weights kept`, `best: step ${state.best}`] });
   renderSweep($("#sweep"), state.sweep);
 }
 
@@ -113,7 +115,14 @@ function report(done) {
   status.textContent = done.stopped === "early_stopping"
     ? `Early stopping: the validation loss last improved at step ${done.best_step}; the weights shown are that step's.`
     : `Stopped: ${done.stopped.replace("_", " ")} after ${last.step} steps.`;
-  $("#loss-summary").textContent = `Last step: training loss ${fmt(num(last.train_loss))}, `
+  // An early stop ends the run, and so the x-axis, before the steps asked for.
+  const stop = done.stopped === "early_stopping"
+    ? `Stopped early at step ${last.step} of ${$("#steps").value}: the validation loss last improved at step `
+      + `${done.best_step} and had not improved for ${PATIENCE} steps since, so training ended there and `
+      + `the x-axis ends at step ${last.step}. The fit and weights shown are step ${done.best_step}'s. `
+    : "";
+  $("#loss-summary").dataset.stoppedAt = String(last.step);
+  $("#loss-summary").textContent = stop + `Last step: training loss ${fmt(num(last.train_loss))}, `
     + `validation loss ${fmt(num(last.validation_loss))}. Lowest validation loss `
     + `${fmt(num(h[bestStep].validation_loss))} at step ${bestStep}`
     + (num(last.validation_loss) > 1.5 * num(h[bestStep].validation_loss)
@@ -141,8 +150,10 @@ async function sweep() {
       draw();
     }
     const best = state.sweep.reduce((a, b) => (b.validation < a.validation ? b : a));
-    $("#sweep-summary").textContent = `Lowest validation loss at λ₂ = ${best.strength} `
-      + `(${fmt(best.validation)}). Too little penalty fits the noise; too much cannot bend to the curve.`;
+    $("#sweep-summary").textContent = `Each strength is one run; its points are the final training and `
+      + `validation loss after all ${$("#steps").value} steps, without early stopping (so not comparable `
+      + `with an early-stopped run's best). Lowest validation loss at λ₂ = ${best.strength} (${fmt(best.validation)}). Too little penalty fits `
+      + "the noise; too much cannot bend to the curve.";
     $("#sweep-summary").dataset.best = best.strength;
   } catch (err) {
     showError(err);

@@ -11,10 +11,11 @@ export function color(i) {
   return COLORS[i % COLORS.length];
 }
 
-/** Options: logY; marker (an x to mark); xLabel, yLabel (axis titles, with units);
+/** Options: logY; marker (an x to mark, drawn dashed) and markerLabel (what it marks: a
+ * string, or wordings from longest to shortest); xLabel, yLabel (axis titles, with units);
  * yDomain (a fixed y range, the same whatever the data); band ([lo, hi] shaded, with
- * bandLabel). */
-export function render(svgEl, series, { logY = false, marker = null, xLabel = "step", yLabel = "",
+ * bandLabel, a string or lines). */
+export function render(svgEl, series, { logY = false, marker = null, markerLabel = "", xLabel = "step", yLabel = "",
   yDomain = null, band = null, bandLabel = "" } = {}) {
   const svg = d3.select(svgEl);
   const { width, height } = svgEl.getBoundingClientRect();
@@ -42,8 +43,12 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
   shade.selectAll("rect").data((b) => [b]).join("rect").attr("x", MARGIN.left)
     .attr("width", width - MARGIN.left - MARGIN.right)
     .attr("y", (b) => y(b[1])).attr("height", (b) => y(b[0]) - y(b[1]));
-  shade.selectAll("text").data((b) => [b]).join("text").attr("x", MARGIN.left + 6)
-    .attr("y", (b) => y(b[0]) - 4).text(bandLabel);
+  // The band's label sits in the right margin, beside the band: never on a curve.
+  const bandLines = [bandLabel].flat();
+  shade.selectAll("text").data((b) => [b]).join("text").attr("x", width - MARGIN.right + 4)
+    .attr("y", (b) => (y(b[0]) + y(b[1])) / 2 - (bandLines.length - 1) * 6.5)
+    .selectAll("tspan").data(bandLines).join("tspan").attr("x", width - MARGIN.right + 4)
+    .attr("dy", (d, i) => (i ? 13 : 4)).text((d) => d);
   plot.selectAll("text.x-title").data([xLabel]).join("text").attr("class", "axis-title x-title")
     .attr("x", (MARGIN.left + width - MARGIN.right) / 2).attr("y", height - 4)
     .attr("text-anchor", "middle").text((d) => d);
@@ -71,6 +76,25 @@ export function render(svgEl, series, { logY = false, marker = null, xLabel = "s
   plot.selectAll("line.marker").data(marker === null ? [] : [marker]).join("line")
     .attr("class", "marker").attr("x1", (m) => x(m)).attr("x2", (m) => x(m))
     .attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom);
+  // Say on the chart what the dashed line marks (e.g. the scrubbed iteration):
+  // the longest wording that fits inside the plot, on whichever side has room.
+  const tag = plot.selectAll("text.marker-label").data(marker === null || !markerLabel ? [] : [marker])
+    .join("text").attr("class", "marker-label").attr("y", MARGIN.top + 10);
+  tag.each(function (m) {
+    const fits = (lo, hi) => lo >= MARGIN.left && hi <= width - MARGIN.right;
+    let chosen = null;
+    for (const text of [markerLabel].flat()) {
+      this.textContent = text;
+      const w = this.getComputedTextLength();
+      if (fits(x(m) - 4 - w, x(m) - 4)) chosen = [text, x(m) - 4, "end"];
+      else if (fits(x(m) + 4, x(m) + 4 + w)) chosen = [text, x(m) + 4, "start"];
+      if (chosen) break;
+    }
+    chosen ??= [[markerLabel].flat().at(-1), MARGIN.left + 2, "start"];
+    this.textContent = chosen[0];
+    this.setAttribute("x", chosen[1]);
+    this.setAttribute("text-anchor", chosen[2]);
+  });
   plot.attr("data-points", points.length).attr("data-x-label", xLabel);
 }
 

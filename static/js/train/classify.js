@@ -58,7 +58,17 @@ export function renderBoundary(svgEl, data, entry) {
   svg.attr("data-epoch", entry?.epoch ?? "").attr("data-cells", cells.length).attr("data-points", points.length);
 }
 
-/** fitData: {x, y} the points; entry: a history entry with `fit` {x, y}. */
+/** The curve's value at x, linear between its samples; null outside it or at a gap. */
+function curveAt(curve, x) {
+  const i = d3.bisectLeft(curve.x, x);
+  if (i >= curve.x.length || (i === 0 && curve.x[0] !== x)) return null;
+  if (curve.x[i] === x) return curve.y[i];
+  const [x0, x1, y0, y1] = [curve.x[i - 1], curve.x[i], curve.y[i - 1], curve.y[i]];
+  return y0 === null || y1 === null ? null : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+}
+
+/** fitData: {x, y} the points; entry: a history entry with `fit` {x, y}. Each
+ * point's residual (data − prediction) is drawn dashed from the point to the curve. */
 export function renderFit(svgEl, fitData, entry) {
   const m = { top: 10, right: 16, bottom: 38, left: 54 };
   const { svg, width, height } = frame(svgEl, m);
@@ -70,11 +80,16 @@ export function renderFit(svgEl, fitData, entry) {
   const [y0, y1] = d3.extent(ys);
   const pad = (y1 - y0) * 0.08 || 1;
   const y = d3.scaleLinear([y0 - pad, y1 + pad], [height - m.bottom, m.top]).nice().clamp(true);
-  axes(svg, x, y, width, height, m, "x (the data's input)", "y: data ● and prediction —");
+  axes(svg, x, y, width, height, m, "x (the data's input)", "y");
+  const points = fitData.x.map((v, i) => ({ x: v, y: fitData.y[i], pred: curveAt(curve, v) }));
+  svg.selectAll("g.residuals").data([null]).join("g").attr("class", "residuals")
+    .selectAll("line").data(points.filter((d) => d.pred !== null && Number.isFinite(d.pred))).join("line")
+    .attr("class", "residual").attr("x1", (d) => x(d.x)).attr("x2", (d) => x(d.x))
+    .attr("y1", (d) => y(d.y)).attr("y2", (d) => y(d.pred));
   const line = d3.line().defined((d) => d[1] !== null).x((d) => x(d[0])).y((d) => y(d[1]));
   svg.selectAll("path.prediction").data([curve]).join("path").attr("class", "prediction")
     .attr("d", (c) => line(c.x.map((v, i) => [v, c.y[i]])));
-  svg.selectAll("circle.datum").data(fitData.x.map((v, i) => [v, fitData.y[i]])).join("circle")
-    .attr("class", "datum").attr("r", 4).attr("cx", (d) => x(d[0])).attr("cy", (d) => y(d[1]));
+  svg.selectAll("circle.datum").data(points).join("circle")
+    .attr("class", "datum").attr("r", 4).attr("cx", (d) => x(d.x)).attr("cy", (d) => y(d.y));
   svg.attr("data-step", entry?.step ?? "").attr("data-curve-points", curve.x.length);
 }

@@ -21,6 +21,14 @@ function leaves(program) {
   return [...program.matchAll(/^\s*([A-Za-z_]\w*)\s*=\s*[-+]?[\d.[]/gm)].map((m) => m[1]);
 }
 
+/** The program box grows to show every line, the loss last, without scrolling. */
+function fitProgram() {
+  const box = $("#train-program");
+  if (box.offsetParent === null) return;
+  box.style.height = "auto";
+  box.style.height = `${box.scrollHeight + 2}px`;
+}
+
 function chooseSource() {
   const id = $("#source").value;
   const digits = id === "digits";
@@ -40,6 +48,7 @@ function chooseSource() {
   } else {
     const ex = examples.find((e) => e.id === id);
     $("#train-program").value = ex.program;
+    fitProgram();
     const all = leaves(ex.program);
     const trained = all.filter((n) => !DATA_NAMES.has(n));
     $("#params").value = (trained.length ? trained : all).join(", ");
@@ -153,7 +162,7 @@ function draw() {
   render($("#loss-chart"), [{ name: "loss", points: h.map((e) => [e[x], num(e.loss)]) }],
     { logY: h.every((e) => num(e.loss) > 0), xLabel: XLABEL[x],
       yLabel: h.every((e) => num(e.loss) > 0) ? "loss L (log scale)" : "loss L",
-      marker: run.kind === "program" && run.done ? run.step : null });
+      marker: run.kind === "program" && run.done ? run.step : null, markerLabel: scrubbed() });
   const names = last?.grad_norms ? Object.keys(last.grad_norms) : [];
   render($("#grad-chart"), names.map((n) => ({ name: n, points: h.map((e) => [e[x], num(e.grad_norms[n])]) })),
     { logY: true, xLabel: XLABEL[x], yLabel: x === "epoch" ? "RMS ‖∂L/∂W‖ (log)" : "‖∂L/∂p‖ (log scale)" });
@@ -171,6 +180,9 @@ function draw() {
   }
 }
 
+/** What the charts' dashed line marks, longest wording first. */
+const scrubbed = () => [`iteration ${run.step} (the scrubber)`, `iteration ${run.step}`];
+
 function drawParams(h) {
   const series = [];
   const first = h[0]?.params ?? {};
@@ -181,22 +193,26 @@ function drawParams(h) {
       series.push({ name: label, points: h.map((e) => [e.step, num([e.params[name]].flat(Infinity)[k])]) });
     });
   }
-  render($("#param-chart"), series, { marker: run.done ? run.step : null, xLabel: XLABEL.step,
+  render($("#param-chart"), series, { marker: run.done ? run.step : null, markerLabel: scrubbed(), xLabel: XLABEL.step,
     yLabel: "parameter value" });
   const slider = $("#iteration");
   slider.max = String(Math.max(0, h.length - 1));
   slider.disabled = !run.done;
   slider.value = String(run.step);
   $("#iteration-label").textContent = String(run.step);
-  renderUpdate($("#update"), h, run.step);
+  renderUpdate($("#update"), h, run.step, (k) => stepLink(h[k]));
   drawFit(h);
   const entry = h[run.step];
   if (!entry) return;
   const short = (v) => (Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? String(+v.toPrecision(6)) : v);
   $("#iteration-values").textContent = `loss ${short(entry.loss)} · ` +
     Object.entries(entry.params).map(([n, v]) => `${n} = ${short(v)}`).join(" · ");
-  const q = new URLSearchParams({ program: run.program, values: JSON.stringify(entry.params) });
-  $("#open-step").href = `/?${q}`;
+  $("#open-step").href = stepLink(entry);
+}
+
+/** The step-through view of the program at one iteration's parameter values. */
+function stepLink(entry) {
+  return `/?${new URLSearchParams({ program: run.program, values: JSON.stringify(entry.params) })}`;
 }
 
 /** The data and the prediction at the shown step: the last curve at or before it. */
@@ -207,6 +223,16 @@ function drawFit(h) {
   let entry = null;
   for (let k = Math.min(upTo, h.length - 1); k >= 0 && !entry; k -= 1) if (h[k].fit) entry = h[k];
   renderFit($("#fit"), run.fitData, entry);
+  const k = entry?.step ?? 0;
+  const final = Boolean(run.done) && run.step === h.length - 1;
+  // Curves are kept every few iterations: say when the one shown is an earlier one.
+  const saved = run.done && k !== run.step ? ` (the last curve kept at or before iteration ${run.step})` : "";
+  $("#fit-at").textContent = !run.done ? `While training: the prediction at iteration ${k}.`
+    : final ? `The final fit: the prediction at iteration ${k}, the last one. Move the iteration scrubber (below) to see earlier fits.`
+      : `The prediction at iteration ${k}${saved}, not the final fit: move the iteration scrubber (below) to the end, ${h.length - 1}, for that.`;
+  $("#fit-at").dataset.step = String(k);
+  $("#fit-at").dataset.final = String(Boolean(final));
+  $("#fit-legend-k").textContent = String(k);
 }
 
 /** The boundary at the chosen snapshot (live: the newest), accuracies, the link. */
@@ -229,7 +255,7 @@ function drawClassify(h) {
     { name: "train", points: h.map((e) => [e.epoch, e.train_accuracy * 100]) },
     { name: "test", points: h.map((e) => [e.epoch, e.test_accuracy * 100]) },
   ], { xLabel: "epoch (full-batch updates)", yLabel: "accuracy (%)", yDomain: [0, 100],
-    marker: run.done && entry ? entry.epoch : null });
+    marker: run.done && entry ? entry.epoch : null, markerLabel: entry ? `epoch ${entry.epoch}` : "" });
 }
 
 function drawDigits(done) {
@@ -255,8 +281,8 @@ async function drawDeep() {
     const init = $("#deep-init").value;
     const data = deep.all.find((d) => d.activation === activation && d.init === init);
     render($("#deep-chart"), [{ name: "‖∂L/∂W‖", points: data.layers.map((l) => [l.layer, num(l.grad_norm)]) }],
-      { logY: true, xLabel: "layer (1 = input)", yLabel: "‖∂L/∂W_layer‖ (log scale)", yDomain: deep.domain,
-        band: HEALTHY, bandLabel: "healthy: 10⁻² to 10¹" });
+      { logY: true, xLabel: `weight layer k (1 = input side, ${data.layers.length} = output)`, yLabel: "‖∂L/∂W_layer‖ (log scale)", yDomain: deep.domain,
+        band: HEALTHY, bandLabel: ["healthy:", "10⁻² to 10¹"] });
     $("#deep-why").textContent = DEEP_WHY[`${activation} ${init}`];
     $("#deep-chart").dataset.setting = `${activation} ${init}`;
   } catch (err) {
@@ -274,9 +300,10 @@ function init() {
   $("#train-form").addEventListener("submit", train);
   $("#cancel-button").addEventListener("click", () => run.cancel && cancelRun(run.cancel));
   $("#iteration").addEventListener("input", (e) => { run.step = Number(e.target.value); draw(); });
+  $("#train-program").addEventListener("input", fitProgram);
   $("#deep-activation").addEventListener("change", drawDeep);
   $("#deep-init").addEventListener("change", drawDeep);
-  window.addEventListener("resize", () => { if (!frame) frame = requestAnimationFrame(draw); });
+  window.addEventListener("resize", () => { fitProgram(); if (!frame) frame = requestAnimationFrame(draw); });
   chooseSource();
   draw();
   drawDeep();

@@ -35,8 +35,26 @@ export function workedLines(name, u) {
   ];
 }
 
-/** Draw the updates leaving iteration `step` (at the last step: the one that led to it). */
-export function renderUpdate(el, history, step) {
+/** What each symbol of `rule`'s update from iteration k means, with the values the run used. */
+export function symbolLines(rule, u, k) {
+  const g = `g = ∂L/∂p: the gradient of the loss L with respect to the parameter p being updated, at iteration ${k} (the backward pass computes it)`;
+  const lr = `lr = ${fmt(u.lr)}, the learning rate (step size)`;
+  if (rule === "sgd") return [g, lr];
+  if (rule === "momentum") {
+    return [g, lr, `μ = ${fmt(u.mu)}, the momentum: how much of the last velocity is kept`,
+      "v = the velocity, a running sum of past gradients (0 before the first update)"];
+  }
+  return [g, lr,
+    `β₁ = ${fmt(u.beta1)}, β₂ = ${fmt(u.beta2)}: how much of the old running means is kept`,
+    "m = running mean of the gradients; v = running mean of the squared gradients (both 0 at the start)",
+    "m̂ = m / (1 − β₁^t), v̂ = v / (1 − β₂^t): m and v bias-corrected, since starting at 0 makes them too small in the first steps",
+    `ε = ${fmt(u.eps)}, a tiny number so the division never divides by 0`,
+    `t = ${u.t}, the number of Adam steps taken so far, this one included`];
+}
+
+/** Draw the update that leaves iteration `step` (at the last iteration: the one
+ * that led to it). `link(k)` is the step-through view's address for iteration k. */
+export function renderUpdate(el, history, step, link = null) {
   const next = history[step + 1]?.update ? step + 1 : history[step]?.update ? step : null;
   el.replaceChildren();
   if (next === null) {
@@ -48,10 +66,34 @@ export function renderUpdate(el, history, step) {
     return;
   }
   el.hidden = false;
+  const k = next - 1;
+  const updates = Object.values(history[next].update);
+  const rule = updates[0].rule;
   const head = document.createElement("p");
   head.className = "worked-head";
-  head.textContent = `Update ${next - 1} → ${next}: g is ∂L/∂p at step ${next - 1}`;
+  head.dataset.from = String(k);
+  head.dataset.to = String(next);
+  // Adam counts its steps from 1: the update from iteration k is its step t = k + 1.
+  head.textContent = `Update ${k} → ${next}` + (rule === "adam" ? ` (Adam step t = ${updates[0].t})` : "") +
+    `: the parameters at iteration ${next} from those at iteration ${k}, using g, the gradient at iteration ${k}. `;
+  if (link) {
+    const a = document.createElement("a");
+    a.className = "navlink-dark";
+    a.id = "open-gradient";
+    a.href = link(k);
+    a.textContent = `See where g comes from: open iteration ${k} in the step-through view (its backward pass)`;
+    head.append(a);
+  }
   el.append(head);
+  const symbols = document.createElement("ul");
+  symbols.className = "symbols";
+  symbols.dataset.symbols = rule;
+  for (const text of symbolLines(rule, updates[0], k)) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    symbols.append(li);
+  }
+  el.append(symbols);
   for (const [name, u] of Object.entries(history[next].update)) {
     const block = document.createElement("div");
     block.className = "worked-param";
