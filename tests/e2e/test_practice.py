@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +19,12 @@ SOFTMAX = "logits = [2.0, 1.0, 0.1]\nloss = cross_entropy(logits, 0)"
 FANOUT = "a = 3.0\nb = -2.0\nc = a*b\nloss = c*a"
 MULTIPLY = "a = 3.0\nb = -2.0\nL = a*b"
 SIGMOID = "w = 0.5\nx = 2.0\nb = 0.5\nL = sigmoid(w*x + b)"
+CORRECT = re.compile(r"\bis-correct\b")
+WRONG = re.compile(r"\bis-wrong\b")
+
+
+def field_of(page: Page, i: int):
+    return page.locator(f".practice-question .practice-edge[data-i='{i}'] input[data-predict]")
 
 
 def start(page: Page, api, program: str) -> dict:
@@ -53,7 +59,7 @@ def ask(page: Page, trace: dict, j: int) -> None:
 
 
 def answer(page: Page, i: int, text: str):
-    field = page.locator(f".practice-question .practice-edge[data-i='{i}'] input[data-predict]")
+    field = field_of(page, i)
     field.fill(text)
     field.press("Enter")
     return field
@@ -77,7 +83,7 @@ def test_solved_with_the_traces_answers(page: Page, api, program):
                 expect(page.locator("#step-counter")).to_have_text(f"{F + j} / {total}")
             else:
                 answer(page, i, typed(e["contribution"]))
-            expect(page.locator(f".practice-edge[data-i='{i}'] input[data-predict]")).to_have_class(re.compile(r"\bis-correct\b"))
+            expect(field_of(page, i)).to_have_class(CORRECT)
         expect(page.locator("#step-counter")).to_have_text(f"{F + j + 1} / {total}")
         expect(page.locator(f"#ledger [data-step='{F + 1 + j}'].is-current")).to_be_visible()
         expect(page.locator(".practice-question input.is-wrong")).to_have_count(0)
@@ -159,13 +165,14 @@ SLIPS = [
 
 
 @pytest.mark.parametrize(("slip", "program", "provoke", "says"), SLIPS,
-                         ids=["upstream", "sign", "fanout", "output-mul", "output-pow", "output-sigmoid"])
+                         ids=["upstream", "sign", "fanout", "output-mul", "output-pow",
+                              "output-sigmoid"])
 def test_each_slip_is_named(page: Page, api, slip, program, provoke, says):
     trace = start(page, api, program)
     j, i, wrong = provoke(trace)
     F = len(trace["forward"])
     st = trace["backward"][j]
-    assert not math.isclose(wrong, st["edges"][i]["contribution"], rel_tol=1e-3), "the slip must be wrong here"
+    assert not math.isclose(wrong, st["edges"][i]["contribution"], rel_tol=1e-3), "wrong here"
     for jj in range(j):  # reveal the steps before with their right answers
         if trace["backward"][jj]["edges"]:
             ask(page, trace, jj)
@@ -174,7 +181,7 @@ def test_each_slip_is_named(page: Page, api, slip, program, provoke, says):
             expect(page.locator("#step-counter")).to_have_text(re.compile(f"^{F + jj + 1} /"))
     ask(page, trace, j)
     field = answer(page, i, typed(wrong))
-    expect(field).to_have_class(re.compile(r"\bis-wrong\b"))
+    expect(field).to_have_class(WRONG)
     hint = page.locator(f".practice-edge[data-i='{i}'] .practice-hint")
     expect(hint).to_have_attribute("data-slip", slip)
     expect(hint).to_contain_text(says)
@@ -203,18 +210,19 @@ def test_a_wrong_answer_then_the_right_one_and_the_tolerance(page: Page, api):
     e = trace["backward"][0]["edges"][0]
     ask(page, trace, 0)
     field = answer(page, 0, "12345")
-    expect(field).to_have_class(re.compile(r"\bis-wrong\b"))
+    expect(field).to_have_class(WRONG)
     expect(page.locator(".practice-hint")).to_have_attribute("data-slip", "unknown")
     # Two significant digits are enough, as the panel says.
     answer(page, 0, f"{e['contribution']:.2g}")
-    expect(page.locator(".practice-edge[data-i='0'] input[data-predict]")).to_have_class(re.compile(r"\bis-correct\b"))
+    expect(field_of(page, 0)).to_have_class(CORRECT)
     expect(page.locator(".practice-rules")).to_contain_text("two significant digits")
 
 
 def test_score_and_mode_come_back_from_the_url(page: Page, api):
     trace = trace_for(api, SEED)
     F = len(trace["forward"])
-    page.goto(f"/?program={SEED.replace(chr(10), '%0A').replace('+', '%2B')}&step={F}&practice=1&score=2%2F3")
+    query = urlencode({"program": SEED, "step": F, "practice": 1, "score": "2/3"})
+    page.goto(f"/?{query}")
     wait_drawn(page, trace)
     expect(page.locator("#practice")).to_be_visible()
     expect(page.locator("#practice-score")).to_have_attribute("data-score", "2/3")
@@ -228,7 +236,8 @@ def test_exercises_easiest_first(page: Page, api):
     page.goto("/")
     expect(page.locator("svg#graph g.node").first).to_be_visible()
     page.locator("button[data-action=practice]").click()
-    ids = page.eval_on_selector_all("select[data-practice=exercise] option", "os => os.map(o => o.value)")
+    ids = page.eval_on_selector_all("select[data-practice=exercise] option",
+                                    "os => os.map(o => o.value)")
     assert ids == ["", "multiply", "seed", "fanout", "sigmoid", "softmax_ce"]
     page.select_option("select[data-practice=exercise]", "fanout")
     wait_drawn(page, trace_for(api, FANOUT))
@@ -250,3 +259,44 @@ def test_screenshot_of_a_wrong_answer(page: Page, api, artifacts, width):
     expect(hint).to_be_visible()
     hint.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"practice-wrong-{width}.png"))
+
+
+def test_local_derivative_first(page: Page, api):
+    trace = start(page, api, SEED)
+    e = trace["backward"][1]["edges"][0]  # upstream −6, local 1: the two answers differ
+    page.locator("input[data-practice=local-first]").check()
+    ask(page, trace, 0)
+    e0 = trace["backward"][0]["edges"][0]
+    local = page.locator(".practice-edge[data-i='0'] input[data-predict-local]")
+    answer(page, 0, typed(e0["contribution"]))
+    expect(page.locator(".practice-edge[data-i='0'] [data-slip]")).to_have_attribute(
+        "data-slip", "local-first")
+    local.fill(typed(e0["local"]))
+    local.press("Enter")
+    expect(local).to_have_class(CORRECT)
+    answer(page, 0, typed(e0["contribution"]))
+    ask(page, trace, 1)
+    local = page.locator(".practice-edge[data-i='0'] input[data-predict-local]")
+    local.fill(typed(e["contribution"]))
+    local.press("Enter")
+    expect(local).to_have_class(WRONG)
+    expect(page.locator(".practice-edge[data-i='0'] .practice-hint")).to_have_attribute(
+        "data-slip", "multiplied")
+
+
+def test_by_keyboard_alone(page: Page, api):
+    trace = start(page, api, SEED)
+    F = len(trace["forward"])
+    page.locator("#graph-panel").focus()
+    page.keyboard.press("ArrowRight")
+    for j, st in enumerate(trace["backward"]):
+        for i, e in enumerate(st["edges"]):
+            expect(field_of(page, i)).to_be_focused()
+            page.keyboard.type(typed(e["contribution"]))
+            page.keyboard.press("Enter")
+        expect(page.locator("#step-counter")).to_have_text(re.compile(f"^{F + j + 1} /"))
+        if j < len(trace["backward"]) - 1:
+            expect(page.locator("button[data-practice=next]")).to_be_focused()
+            page.keyboard.press("ArrowRight")  # the arrow works from the focused button
+    expect(page.locator(".practice-done")).to_be_focused()
+    expect(page.locator(".practice-done")).to_contain_text("last question")

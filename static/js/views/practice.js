@@ -181,7 +181,7 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
     if (k === null) return;
     const rec = record(k);
     let target = null;
-    if (focus.next) target = ui.question.querySelector("button[data-practice=next]");
+    if (focus.next) target = ui.question.querySelector("button[data-practice=next]") ?? ui.question.querySelector(".practice-done");
     else if (focus.k === k && focus.i !== undefined && focus.i >= 0) {
       const which = focus.after === "local" ? "data-predict-local" : "data-predict";
       target = ui.question.querySelector(`.practice-edge[data-i="${focus.i}"] input[${which}]`);
@@ -222,12 +222,14 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
     box.append(up);
     qs.forEach((q, i) => box.append(edgeRow(q, rec.edges[i], k, i)));
     if (rec.done) {
-      const done = el("p", { class: "practice-done" });
-      done.append("Step revealed in the ledger. ");
-      const next = el("button", { type: "button", "data-practice": "next", class: "practice-next" }, "Next step →");
-      next.disabled = getStep() >= model.total;
-      next.addEventListener("click", () => goTo((getStep() ?? 0) + 1));
-      done.append(next);
+      const last = nextQuestion(model, k, model.total) === null;
+      const done = el("p", { class: "practice-done", tabindex: "-1" });
+      done.append(last ? `Step revealed in the ledger. That was the last question: ${score.right} of ${score.done} right first try.` : "Step revealed in the ledger. ");
+      if (!last) {
+        const next = el("button", { type: "button", "data-practice": "next", class: "practice-next" }, "Next step →");
+        next.addEventListener("click", () => goTo((getStep() ?? 0) + 1));
+        done.append(next);
+      }
       box.append(done);
     }
     ui.question.append(box);
