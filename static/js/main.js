@@ -133,7 +133,6 @@ const player = createPlayer({ goTo, getState: () => state, set });
 const practice = createPractice({
   panel: $("#practice"),
   toggle: $("button[data-action=practice]"),
-  getModel: () => state.model,
   getStep: () => state.step,
   goTo,
   onProgram: (program) => {
@@ -144,6 +143,7 @@ const practice = createPractice({
   },
   onFocusEdge: (focusEdge) => set({ focusEdge }),
   onBlock: () => player.stop(),
+  onQuestion: () => { $("#next-hint").hidden = true; }, // the question says what to do
 });
 
 // Views: each renders from the state when something it shows has changed.
@@ -179,6 +179,7 @@ subscribe((s, patch) => {
   }
   if ("step" in patch) practice.onStep(s.step);
   renderControls(document, s);
+  if (practice.isAsking()) $("#next-hint").hidden = true;
   document.body.classList.toggle("is-busy", Boolean(s.busy));
 });
 

@@ -39,7 +39,7 @@ export function questions(m, k) {
     const terms = m.arrivals.get(e.to).slice(0, at.index + 1);
     return {
       i, k, node, to: e.to, input: m.byId.get(e.to), edgeId: at.edgeId, slot: at.slot,
-      upstream: st.grad, local: e.local, contribution: e.contribution, gradAfter: e.grad_after,
+      upstream: st.grad, local: e.local, localFormula: e.local_formula, contribution: e.contribution, gradAfter: e.grad_after,
       earlier: terms.length - 1, // contributions the input already holds
     };
   });
@@ -112,10 +112,12 @@ export function swappedLocals(q, m) {
 }
 
 /** Check an answer to question q. {correct, slip, alt}: slip is one of
- * "sign", "fanout", "upstream", "output", or "unknown"; alt says more for "output". */
+ * "sign", "fanout", "upstream", "output", "count" (too few or many values
+ * for a tensor), "unreadable" or "unknown"; alt says more for "output". */
 export function diagnose(m, q, answer) {
   if (answer === null) return { correct: false, slip: "unreadable" };
   const c = q.contribution;
+  if (flatten(answer).length !== flatten(c).length) return { correct: false, slip: "count" };
   if (matches(answer, c)) return { correct: true, slip: null };
   const isZero = flatten(c).every((v) => toNumber(v) === 0);
   if (!isZero && matches(answer, negate(c))) return { correct: false, slip: "sign" };

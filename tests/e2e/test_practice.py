@@ -218,6 +218,15 @@ def test_a_wrong_answer_then_the_right_one_and_the_tolerance(page: Page, api):
     expect(page.locator(".practice-rules")).to_contain_text("two significant digits")
 
 
+def test_a_tensor_answer_needs_every_value(page: Page, api):
+    trace = start(page, api, SOFTMAX)
+    e = trace["backward"][0]["edges"][0]
+    ask(page, trace, 0)
+    answer(page, 0, typed(e["contribution"][:2]))
+    expect(page.locator(".practice-hint")).to_have_attribute("data-slip", "count")
+    expect(page.locator(".practice-hint")).to_contain_text(f"{len(e['contribution'])} values")
+
+
 def test_score_and_mode_come_back_from_the_url(page: Page, api):
     trace = trace_for(api, SEED)
     F = len(trace["forward"])

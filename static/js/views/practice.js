@@ -5,11 +5,11 @@
 // drive it without the editor or the server. User text only ever goes in as
 // textContent.
 import {
-  asksAt, nextQuestion, questionCount, questions, parseAnswer, diagnose, diagnoseLocal,
+  nextQuestion, questionCount, questions, parseAnswer, diagnose, diagnoseLocal,
   scoreText, parseScore, ASK_TEXT, TOLERANCE_TEXT,
 } from "../practice.js";
 import { EXERCISES } from "../exercises.js";
-import { num, term, clip, raw } from "../format.js";
+import { num, term, clip, raw, flatten } from "../format.js";
 import { gradName, opExpr, localSymbol, inputName } from "../notation.js";
 
 const el = (tag, attrs = {}, text = null) => {
@@ -21,10 +21,11 @@ const el = (tag, attrs = {}, text = null) => {
 
 /**
  * panel: an empty element to draw into; toggle: the Practice button.
- * getModel(), getStep(), goTo(k): the step-through. onProgram(text): load an
- * exercise. onFocusEdge(id|null): light an edge. onBlock(): a step was held back.
+ * getStep(), goTo(k): the step-through. onProgram(text): load an
+ * exercise. onFocusEdge(id|null): light an edge. onBlock(): a step was held
+ * back; onQuestion(k): step k's question is open. The model comes in with setModel.
  */
-export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgram, onFocusEdge, onBlock, location = window.location }) {
+export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocusEdge, onBlock, onQuestion, location = window.location }) {
   const fromUrl = new URLSearchParams(location.search);
   let on = fromUrl.get("practice") === "1";
   let score = parseScore(fromUrl.get("score")) ?? { right: 0, done: 0 };
@@ -71,6 +72,7 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
     if (q === null) { maxSeen = k; return k; }
     maxSeen = q - 1;
     if (pending !== q) { pending = q; render(true); }
+    onQuestion?.(q);
     onBlock?.();
     return q - 1;
   }
@@ -270,7 +272,12 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
     const id = `p-${attr}-${q.k}-${q.i}`;
     lab.setAttribute("for", id);
     lab.textContent = label;
-    const input = el("input", { id, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", [attr]: q.to, "data-edge": q.edgeId });
+    const n = Array.isArray(q.contribution) ? q.contribution.flat(Infinity).length : 1;
+    const input = el("input", {
+      id, type: "text", autocomplete: "off", spellcheck: "false", [attr]: q.to, "data-edge": q.edgeId,
+      inputmode: n > 1 ? "text" : "decimal", placeholder: n > 1 ? `${n} values, comma-separated` : null,
+      class: n > 1 ? "is-tensor" : null,
+    });
     input.value = value;
     input.readOnly = done;
     input.classList.toggle("is-correct", done);
@@ -297,9 +304,15 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
       case "fanout": return `That is the running sum of ∂L/∂${inName}: it adds the ${q.earlier} earlier contribution${q.earlier > 1 ? "s" : ""} too. Type this edge's contribution only; the page adds it (+=).`;
       case "upstream": return `That is the local derivative alone. Multiply it by the upstream gradient ∂L/∂${gradName(node, model)} = ${up}.`;
       case "output": return outputHint(st.alt, q);
+      case "count": {
+        const n = flatten(q.contribution).length;
+        return n > 1 ? `This gradient has ${n} values, one per element of ${inName}: type all ${n}, comma-separated.` : "Type one number: this gradient is a scalar.";
+      }
       case "local-first": return "First the local derivative, then the contribution (upstream × local).";
       case "unreadable": return "Type a number (−0.25, 2/3, 1e-3), or a tensor's values separated by commas.";
-      default: return `Not that. The contribution is upstream × local: the upstream is ${up}; work out ${localSymbol(node, model, q.slot).text} at ${inName} = ${num(q.input.value)}.`;
+      default: return q.local === null
+        ? `Not that. This op is not elementwise: the contribution is ${q.localFormula}, with upstream ${up}.`
+        : `Not that. The contribution is upstream × local: the upstream is ${up}; work out ${localSymbol(node, model, q.slot).text} at ${inName} = ${num(q.input.value)}.`;
     }
   }
 
@@ -334,7 +347,7 @@ export function createPractice({ panel, toggle, getModel, getStep, goTo, onProgr
   }
 
   render();
-  return { limit, setModel, onStep, isOn: () => on, asksAt: (k) => (model ? asksAt(model, k) : false) };
+  return { limit, setModel, onStep, isOn: () => on, isAsking: () => pending !== null && !record(pending).done };
 }
 
 function hintLine(slip, text, cls = "practice-hint") {
