@@ -241,6 +241,18 @@ def test_score_and_mode_come_back_from_the_url(page: Page, api):
     expect(page.locator("#step-counter")).to_have_text(re.compile(f"^{F} /"))
 
 
+def test_play_stops_at_the_first_question(page: Page, api):
+    trace = start(page, api, SEED)
+    F = len(trace["forward"])
+    page.locator("button[data-action=first]").click()
+    page.locator("#speed").select_option("0")
+    page.locator("button[data-action=play]").click()
+    expect(page.locator(f".practice-question[data-step='{F + 1}']")).to_be_visible()
+    expect(page.locator("button[data-action=play]")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#step-counter")).to_have_text(re.compile(f"^{F} /"))
+    expect(page.locator("#next-hint")).to_be_hidden()
+
+
 def test_exercises_easiest_first(page: Page, api):
     page.goto("/")
     expect(page.locator("svg#graph g.node").first).to_be_visible()

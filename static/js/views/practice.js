@@ -165,7 +165,12 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
     const q = new URLSearchParams(window.location.search);
     if (on) { q.set("practice", "1"); q.set("score", scoreText(score)); } else { q.delete("practice"); q.delete("score"); }
     const url = `${window.location.pathname}?${q.toString()}`;
-    if (url !== window.location.pathname + window.location.search) window.history.replaceState(null, "", url);
+    if (url === window.location.pathname + window.location.search) return;
+    try {
+      window.history.replaceState(null, "", url);
+    } catch {
+      // A page opened from a file may refuse a new query: the score still shows on screen.
+    }
   }
 
   function render(focusFirst = false, focus = {}) {
