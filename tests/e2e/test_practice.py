@@ -225,6 +225,8 @@ def test_a_tensor_answer_needs_every_value(page: Page, api):
     answer(page, 0, typed(e["contribution"][:2]))
     expect(page.locator(".practice-hint")).to_have_attribute("data-slip", "count")
     expect(page.locator(".practice-hint")).to_contain_text(f"{len(e['contribution'])} values")
+    answer(page, 0, typed(e["contribution"]))  # a miscount is not an attempt: still first try
+    expect(page.locator("#practice-score")).to_have_attribute("data-score", "1/1")
 
 
 def test_score_and_mode_come_back_from_the_url(page: Page, api):

@@ -117,8 +117,10 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
       return render();
     }
     const d = diagnose(model, q, parseAnswer(text));
-    if (d.slip !== "unreadable") st.tries++;
-    if (st.right === null && d.slip !== "unreadable") st.right = d.correct;
+    // A typo (not a number, too few values) is not an attempt: it does not cost the first try.
+    const attempt = d.slip !== "unreadable" && d.slip !== "count";
+    if (attempt) st.tries++;
+    if (st.right === null && attempt) st.right = d.correct;
     st.slip = d.correct ? null : d.slip;
     st.alt = d.alt;
     if (d.correct) st.done = true;
