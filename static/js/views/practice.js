@@ -23,7 +23,7 @@ const el = (tag, attrs = {}, text = null) => {
 /**
  * panel: an empty element to draw into; toggle: the Practice button.
  * getStep(), goTo(k): the step-through. onProgram(text): load an
- * exercise. onFocusEdge(id|null): light an edge. onBlock(): a step was held
+ * exercise (optional: without it the picker is hidden). onFocusEdge(id|null): light an edge. onBlock(): a step was held
  * back; onQuestion(k): step k's question is open. The model comes in with setModel.
  */
 export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocusEdge, onBlock, onQuestion, location = window.location }) {
@@ -38,6 +38,7 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
   let localFirst = false;
 
   const ui = build(panel);
+  ui.exercise.closest("label").hidden = !onProgram; // no editor (a standalone export): no exercises to load
   toggle.addEventListener("click", () => setOn(!on));
   ui.exercise.addEventListener("change", () => {
     const ex = EXERCISES.find((e) => e.id === ui.exercise.value);
