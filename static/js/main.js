@@ -15,6 +15,7 @@ import { wireExports } from "./actions.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
 import { labelGraphNodes, renderAnnouncement, renderNodeTable } from "./views/announce.js";
+import { createPractice } from "./views/practice.js";
 
 const $ = (sel) => document.querySelector(sel);
 const form = $("#program-form");
@@ -91,6 +92,7 @@ async function submit({ step = null, push = true } = {}) {
     const model = buildModel(trace);
     const start = step === null ? model.F : Math.max(0, Math.min(model.total, step));
     set({ trace, model, step: start, error: null, check: null, busy: false, expanded: new Set(), focusEdge: null, leaf: null });
+    practice.setModel(model, start, program);
     writeUrl({ push });
     if (model.nodes.length <= LARGE) runCheck(id, program, values);
   } catch (e) {
@@ -122,11 +124,27 @@ function markTextarea(program, error) {
 
 export function goTo(k) {
   if (!state.model) return;
-  const step = clampStep(k);
+  // Practice mode holds a forward move back at a step not yet answered.
+  const step = practice.limit(clampStep(k));
   if (step !== state.step) set({ step });
 }
 
 const player = createPlayer({ goTo, getState: () => state, set });
+const practice = createPractice({
+  panel: $("#practice"),
+  toggle: $("button[data-action=practice]"),
+  getStep: () => state.step,
+  goTo,
+  onProgram: (program) => {
+    textarea.value = program;
+    valuesInput.value = "";
+    pickExample();
+    submit();
+  },
+  onFocusEdge: (focusEdge) => set({ focusEdge }),
+  onBlock: () => player.stop(),
+  onQuestion: () => { $("#next-hint").hidden = true; }, // the question says what to do
+});
 
 // Views: each renders from the state when something it shows has changed.
 subscribe((s, patch) => {
@@ -160,7 +178,9 @@ subscribe((s, patch) => {
     const a = activeAt(s.model, s.step ?? 0);
     markActive(backdrop, s.program, a.id ? s.model.byId.get(a.id) : null);
   }
+  if ("step" in patch) practice.onStep(s.step);
   renderControls(document, s);
+  if (practice.isAsking()) $("#next-hint").hidden = true;
   document.body.classList.toggle("is-busy", Boolean(s.busy));
 });
 

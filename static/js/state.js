@@ -47,8 +47,9 @@ export function writeUrl({ push = false } = {}) {
   if (state.program) q.set("program", state.program);
   if (state.values) q.set("values", state.values);
   if (state.step !== null && state.trace) q.set("step", String(state.step));
-  const lecture = new URLSearchParams(window.location.search).get("lecture");
-  if (lecture) q.set("lecture", lecture); // lecture mode survives stepping
+  // Lecture and practice mode (with its score) survive stepping.
+  const now = new URLSearchParams(window.location.search);
+  for (const key of ["lecture", "practice", "score"]) if (now.get(key)) q.set(key, now.get(key));
   const url = `${window.location.pathname}?${q.toString()}`;
   if (url === window.location.pathname + window.location.search) return;
   if (push) window.history.pushState(null, "", url);

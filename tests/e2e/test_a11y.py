@@ -63,6 +63,17 @@ def main_error(page: Page, api) -> None:
     expect(page.locator("#error")).to_be_visible()
 
 
+def main_practice(page: Page, api) -> None:
+    """Practice mode with a wrong answer and its hint on screen."""
+    trace = seed_page(page, api)
+    page.locator("button[data-action=practice]").click()
+    page.locator("button[data-action=forward]").click()
+    field = page.locator("input[data-predict]").first
+    field.fill(str(trace["backward"][0]["edges"][0]["local"] + 1))
+    field.press("Enter")
+    expect(page.locator(".practice-hint")).to_be_visible()
+
+
 def main_lecture(page: Page, api) -> None:
     page.goto("/?lecture=1")
     expect(page.locator("svg#graph g.node").first).to_be_visible()
@@ -100,7 +111,7 @@ def overfit_trained(page: Page, api) -> None:
                                                       timeout=30_000)
 
 
-STATES = [main_initial, main_mid_backward, main_error, main_lecture, train_initial,
+STATES = [main_initial, main_mid_backward, main_error, main_practice, main_lecture, train_initial,
           train_finished, compare_initial, compare_drawn, overfit_trained]
 
 
