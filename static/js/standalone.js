@@ -13,6 +13,7 @@ import { renderLegend } from "./views/legend.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
 import { labelGraphNodes, renderAnnouncement, renderNodeTable } from "./views/announce.js";
+import { createPractice } from "./views/practice.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -38,7 +39,8 @@ function selectLeaf(leaf) {
 }
 
 function goTo(k) {
-  const step = clampStep(k);
+  // Practice mode holds a forward move back at a step not yet answered.
+  const step = practice.limit(clampStep(k));
   if (step !== state.step) set({ step });
 }
 
@@ -50,6 +52,16 @@ function drawLedger() {
 }
 
 const player = createPlayer({ goTo, getState: () => state, set });
+// Practice needs no server: the file's own trace holds every answer. No
+// exercise picker here (onProgram is not given): the file shows one program.
+const practice = createPractice({
+  panel: $("#practice"),
+  toggle: $("button[data-action=practice]"),
+  getStep: () => state.step,
+  goTo,
+  onFocusEdge: (focusEdge) => set({ focusEdge }),
+  onBlock: () => player.stop(),
+});
 
 subscribe((s, patch) => {
   if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch || "eq" in patch) {
@@ -75,6 +87,7 @@ subscribe((s, patch) => {
     const a = activeAt(s.model, s.step ?? 0);
     document.body.dataset.active = a.id ?? "";
   }
+  if ("step" in patch) practice.onStep(s.step);
   renderControls(document, s);
 });
 
@@ -98,4 +111,5 @@ $("#source-values").hidden = !$("#source-values").textContent;
 const model = buildModel(data.trace);
 const step = Number.isInteger(data.step) ? Math.max(0, Math.min(model.total, data.step)) : model.F;
 set({ program: data.program ?? "", trace: data.trace, model, step, check: data.trace.check ?? null, error: null });
+practice.setModel(model, step, data.program ?? "");
 document.body.dataset.ready = "true";

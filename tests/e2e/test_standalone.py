@@ -153,3 +153,32 @@ def test_the_file_works_in_a_sandboxed_iframe_of_another_page(offline: Page, tmp
     (inner,) = [f for f in offline.frames if f != offline.main_frame]
     frame.locator("#phase").click()
     step_to_the_end_with_keys(offline, inner, trace)
+
+
+def test_practice_works_in_the_exported_file(offline: Page, tmp_path: Path):
+    """Practice mode needs no server: the file's own trace holds the answers,
+    and the score is shown (and kept in the URL where the file allows it)."""
+    from chainrule import standalone_html
+
+    trace = trace_program(SEED)
+    out = tmp_path / "practice.html"
+    out.write_text(standalone_html(trace, program=SEED))
+    offline.goto(out.as_uri())
+    expect(offline.locator("body")).to_have_attribute("data-ready", "true")
+    offline.locator("button[data-action=practice]").click()
+    F, total = len(trace["forward"]), total_of(trace)
+    asked = 0
+    for j, st in enumerate(trace["backward"]):
+        if not st["edges"]:
+            continue
+        offline.locator("button[data-action=forward]").click()
+        expect(offline.locator(f".practice-question[data-step='{F + 1 + j}']")).to_be_visible()
+        asked += 1
+        for i, e in enumerate(st["edges"]):
+            field = offline.locator(f".practice-edge[data-i='{i}'] input[data-predict]")
+            assert field.get_attribute("data-predict") == e["to"]
+            field.fill(repr(float(e["contribution"])))
+            field.press("Enter")
+        expect(offline.locator("#step-counter")).to_have_text(f"{F + j + 1} / {total}")
+    expect(offline.locator("#practice-score")).to_have_attribute("data-score",
+                                                                 f"{asked}/{asked}")
