@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     max_tensor_elements: int = Field(100_000, ge=1, description="elements in one tensor")
     max_total_elements: int = Field(1_000_000, ge=1, description="elements in all tensors")
     max_check_evals: int = Field(2_000_000, ge=0,
-                                 description="node evaluations the gradient check may spend")
+                                 description="element operations the gradient check may spend "
+                                 "(two forward passes per leaf element)")
     max_body_bytes: int = Field(1_000_000, ge=1, description="request body size")
     max_train_steps: int = Field(10_000, ge=1, description="updates in one training run")
     max_response_bytes: int = Field(16_000_000, ge=1_000,
