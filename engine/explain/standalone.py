@@ -64,6 +64,7 @@ def standalone_html(trace: dict, *, program: str | None = None, values: dict | N
         "STYLES": "\n".join(f"  <style>{s}</style>" for s in styles),
         "SCRIPTS": "\n".join(f"  <script>{s}</script>" for s in scripts),
         "DATA": json_for_script(data),
+        "STEPTHROUGH": _step_through(),
     }
     # One pass: text put into one slot is never searched for another.
     return _SLOT.sub(lambda m: slots[m[1]], _template())
@@ -133,3 +134,10 @@ def _read(path: str) -> str:
 @cache
 def _template() -> str:
     return TEMPLATE.read_text(encoding="utf-8")
+
+
+@cache
+def _step_through() -> str:
+    """The page's step-through markup, shared with index.html (a comment and
+    plain HTML: no slot or template syntax inside)."""
+    return (TEMPLATE.parent / "_step_through.html").read_text(encoding="utf-8")

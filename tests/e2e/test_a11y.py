@@ -101,7 +101,7 @@ def compare_initial(page: Page, api) -> None:
 def compare_drawn(page: Page, api) -> None:
     page.goto("/compare")
     page.locator("form button[type=submit]").first.click()
-    expect(page.locator("#cmp-step")).not_to_have_attribute("max", "0", timeout=20_000)
+    expect(page.locator("#cmp-step")).not_to_have_attribute("max", "0", timeout=45_000)
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bis-busy\b"), timeout=20_000)
 
 
