@@ -119,7 +119,10 @@ def page_problems(request):
 
     page.on("pageerror", lambda e: problems.add(f"pageerror: {e}"))
     page.on("console", on_console)
-    page.on("requestfailed", lambda r: problems.add(f"requestfailed: {r.url} {r.failure}"))
+    # net::ERR_ABORTED is the page's own cancel (a navigation, or a newer Build
+    # aborting the older request's fetch), not a failure of the server.
+    page.on("requestfailed", lambda r: r.failure == "net::ERR_ABORTED"
+            or problems.add(f"requestfailed: {r.url} {r.failure}"))
     page.on("response", on_response)
     page.on("dialog", lambda d: (problems.add(f"dialog: {d.message}"), d.dismiss()))
     yield problems
