@@ -39,6 +39,7 @@ function body(epochs) {
 
 /** One request, after the ones before it; a reset while it flies drops its answer. */
 function send(epochs) {
+  pending(1);
   chain = chain.then(async () => {
     if (!state.points.some((p) => !p.test)) {
       showError({ message: "Add at least one training point (click the plane)." });
@@ -58,8 +59,14 @@ function send(epochs) {
     }
     $("#error").hidden = true;
     take(answer);
-  }).catch((err) => { showError({ message: String(err.message ?? err) }); pause(); });
+  }).catch((err) => { showError({ message: String(err.message ?? err) }); pause(); })
+    .finally(() => pending(-1));
   return chain;
+}
+
+/** Requests asked for and not yet drawn, on <body data-pending> (tests wait for 0). */
+function pending(change) {
+  document.body.dataset.pending = String(Number(document.body.dataset.pending ?? 0) + change);
 }
 
 function take(answer) {
