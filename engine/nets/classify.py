@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..explain.trace import jsonable
-from ..limits import Limits
 from ..optimize.optim import OptimizerConfig
 from .datasets import DATASETS, make
-from .nn import MLP, build_mlp
+from .dense import Dense
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 GRID = 40       # boundary cells per axis
@@ -74,9 +73,9 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
     X, y, X_test, y_test = split(config)
     init = "he" if config.activation == "relu" else "xavier"
     sizes = [2, *config.hidden, 2]
-    net = build_mlp(sizes, len(y), activation=config.activation, init=init, seed=config.seed,
-                    dtype=np.float64, limits=Limits(max_tensor_elements=10 ** 7,
-                                                    max_total_elements=10 ** 9))
+    # The fused dense pass: the op table's rules layer by layer, the numbers of
+    # build_mlp's graph (tests/engine/test_playground.py), without its per-node cost.
+    net = Dense.initial(sizes, config.activation, init, config.seed)
     opt = config.optimizer.build()
     half = max(1.5, float(np.abs(np.r_[X.ravel(), X_test.ravel()]).max()) * 1.05)
     grid = Grid(np.linspace(-half, half, GRID))
@@ -86,7 +85,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
     start = time.perf_counter()
     for epoch in range(config.epochs + 1):
         loss, grads = net.loss_and_grads(X, y)
-        train_acc = float((net.graph.values[net.logits].argmax(axis=1) == y).mean())
+        train_acc = float((net.last_output.argmax(axis=1) == y).mean())
         if config.l2:
             values = net.values()
             loss += config.l2 * sum(float(np.vdot(values[k], values[k])) for k in weights)
@@ -120,7 +119,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
             "data": history[0]["data"], "boundary": final["boundary"]}
 
 
-def boundary(net: MLP, grid: Grid) -> list[list[float]]:
+def boundary(net: Dense, grid: Grid) -> list[list[float]]:
     """P(class 1) at each grid cell: rows go up the y axis, columns along x."""
     logits = net.logits_of(grid.cells)
     with np.errstate(all="ignore"):
@@ -129,7 +128,7 @@ def boundary(net: MLP, grid: Grid) -> list[list[float]]:
     return np.round(np.nan_to_num(p1, nan=0.5), 3).reshape(n, n).tolist()
 
 
-def sample_program(net: MLP, activation: str, x: np.ndarray, label: int) -> str:
+def sample_program(net: Dense, activation: str, x: np.ndarray, label: int) -> str:
     """One training sample's loss as a chainrule program, with the weights of
     this moment written in full precision (the step-through view retraces it)."""
     values = dict(zip(net.names, net.values(), strict=True))

@@ -15,16 +15,36 @@ from __future__ import annotations
 import numpy as np
 
 from ..autodiff.ops import OPS
+from .nn import init_weight
 
 MATMUL = OPS["matmul"]
 ADD = OPS["add"]
+LOG_SOFTMAX = OPS["log_softmax"]
 
 
 class Dense:
-    def __init__(self, weights: list[np.ndarray], activation: str, task: str):
+    def __init__(self, weights: list[np.ndarray], activation: str, task: str = "classify"):
         self.weights = weights  # W1, b1, W2, b2, ...
         self.act = OPS[activation]
         self.task = task
+        self.names = [f"{'Wb'[k % 2]}{k // 2 + 1}" for k in range(len(weights))]
+        self.last_output: np.ndarray | None = None  # the batch's output of the last pass
+
+    @classmethod
+    def initial(cls, sizes: list[int], activation: str, init: str, seed: int,
+                task: str = "classify") -> Dense:
+        """The weights build_mlp draws for the same sizes, init and seed."""
+        rng = np.random.default_rng(seed)
+        weights = []
+        for a, b in zip(sizes, sizes[1:], strict=False):
+            weights += [init_weight(rng, a, b, init, np.float64), np.zeros(b)]
+        return cls(weights, activation, task)
+
+    def values(self) -> list[np.ndarray]:
+        return self.weights
+
+    def set_values(self, values: list[np.ndarray]) -> None:
+        self.weights[:] = values
 
     @property
     def layers(self) -> int:
@@ -44,6 +64,8 @@ class Dense:
     def output(self, F: np.ndarray) -> np.ndarray:
         return self.forward(F)[-1][2]
 
+    logits_of = output  # as the graph MLP names it
+
     def loss(self, out: np.ndarray, y: np.ndarray) -> float:
         if self.task == "classify":
             return OPS["cross_entropy"].forward(out, y)
@@ -51,11 +73,21 @@ class Dense:
 
     def loss_and_grads(self, F: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
         cache = self.forward(F)
-        out = cache[-1][2]
-        loss = self.loss(out, y)
+        out = self.last_output = cache[-1][2]
         if self.task == "classify":
-            g = OPS["cross_entropy"].local[0](out, y, loss)
+            # cross_entropy's forward and local rule share one log_softmax here (the
+            # op table's two rules each compute it and re-check the labels, which
+            # were checked once where the points came in): loss −mean(log p[t]),
+            # local (softmax − onehot)/N, as rules.cross_entropy_local.
+            logp = LOG_SOFTMAX.forward(out)
+            t = y.astype(np.intp)
+            rows = np.arange(t.size)
+            loss = float(-logp[rows, t].mean())
+            g = np.exp(logp)
+            g[rows, t] -= 1.0
+            g /= t.size
         else:
+            loss = self.loss(out, y)
             g = OPS["mse"].local[0](out, y.reshape(-1, 1), loss)
         grads: list[np.ndarray] = [None] * len(self.weights)  # type: ignore[list-item]
         for k in range(self.layers - 1, -1, -1):
