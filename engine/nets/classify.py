@@ -13,12 +13,14 @@ gradient 2·l2·W is added to the backward pass's.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ProgramValueError
 from ..explain.trace import jsonable
 from ..optimize.optim import OptimizerConfig
 from .datasets import DATASETS, make
@@ -41,10 +43,16 @@ class ClassifyConfig:
     seed: int = 0
     points: int = 200
     test_fraction: float = 0.3
+    # Your own points instead of the dataset: ((x1, x2, label), ...) each.
+    train_points: tuple[tuple[float, float, int], ...] | None = None
+    test_points: tuple[tuple[float, float, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASETS:
             raise ValueError(f"dataset must be one of {DATASETS}")
+        if self.train_points is not None:
+            check_points(self.train_points, "train")
+            check_points(self.test_points, "test")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}")
 
@@ -61,7 +69,33 @@ class Grid:
         self.cells = np.c_[gx.ravel(), gy.ravel()]
 
 
+MAX_POINTS, MAX_COORD = 1000, 10.0
+
+
+def check_points(points, split: str) -> None:
+    """(x1, x2, label) rows, finite, within ±MAX_COORD, labels 0 or 1: a
+    ProgramValueError (the server's 400) naming the first bad one."""
+    if split == "train" and not points:
+        raise ProgramValueError("train: add at least one training point")
+    if len(points) > MAX_POINTS:
+        raise ProgramValueError(f"{split}: at most {MAX_POINTS} points")
+    for i, p in enumerate(points):
+        if len(p) != 3:
+            raise ProgramValueError(f"{split} point {i}: give 3 numbers (x1, x2, label)")
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) and abs(v) <= MAX_COORD
+                   for v in p):
+            raise ProgramValueError(f"{split} point {i}: numbers must be finite and within "
+                                    f"±{MAX_COORD:g}")
+        if p[2] not in (0, 1):
+            raise ProgramValueError(f"{split} point {i}: the label must be 0 or 1")
+
+
 def split(config: ClassifyConfig):
+    if config.train_points is not None:
+        def arrays(points):
+            P = np.array(points, dtype=np.float64).reshape(-1, 3)
+            return P[:, :2], P[:, 2].astype(int)
+        return (*arrays(config.train_points), *arrays(config.test_points))
     X, y = make(config.dataset, config.points, config.noise, config.seed)
     n_test = round(config.test_fraction * len(y))
     return X[n_test:], y[n_test:], X[:n_test], y[:n_test]

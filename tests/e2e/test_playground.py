@@ -171,3 +171,45 @@ def test_plays_and_pauses_at_desktop_and_phone_width(page: Page, width, artifact
     assert page.locator("#network line.weight").count() == 3 * 4 + 4 * 2
     assert page.locator("#loss-curves g.plot").get_attribute("data-points") == str(2 * (epoch + 1))
     page.screenshot(path=str(artifacts / f"playground-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_serious_accessibility_violations(page: Page, width):
+    from tests.e2e.test_a11y import serious  # the same axe-core audit as every page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(URL)
+    page.wait_for_selector("svg#boundary [data-point]")
+    settle(page)
+    page.locator("svg#boundary [data-split=train]").first.click()
+    page.click("[data-action=step]")
+    settle(page)
+    page.wait_for_timeout(300)  # transitions settle: axe reads final colours
+    assert serious(page) == []
+
+
+def test_200_percent_zoom_has_no_horizontal_scroll(page: Page):
+    page.set_viewport_size({"width": 640, "height": 450})
+    page.goto(URL)
+    page.wait_for_selector("svg#boundary [data-point]")
+    settle(page)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_regression_fits_your_points_with_a_curve(page: Page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/playground?" + urlencode({"task": "regress", "hidden": "6", "lr": "0.1",
+                                          "f": "x1", "train": "-0.8,0.6;-0.2,0.1;0.3,0.2;0.9,0.8"}))
+    page.wait_for_selector("svg#boundary [data-point]")
+    settle(page)
+    assert [p["label"] for p in points(page)] == ["0.6", "0.1", "0.2", "0.8"]
+    assert page.locator("svg#boundary path.prediction").get_attribute("d").count("L") > 50
+    box = page.locator("svg#boundary").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 40)  # high up: a large y
+    request = settle(page)
+    assert request["task"] == "regress" and len(request["train"]) == 5
+    assert request["train"][-1][1] > 0.8
+    page.locator("svg#boundary [data-split=train]").first.click()
+    page.click("[data-action=step]")
+    settle(page)
+    expect(page.locator("svg#point-graph g.node[data-label=loss]")).to_have_count(1)
+    expect(page.locator("#point-info")).to_contain_text("Training point 0 at epoch 1")

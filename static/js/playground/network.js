@@ -34,7 +34,7 @@ export function renderNetwork(svgEl, answer, features, { onWatch, onInfo, watch 
   }
   svg.selectAll("g.weights").data([null]).join("g").attr("class", "weights")
     .selectAll("line").data(edges, (d) => d.id).join((enter) => enter.append("line")
-      .attr("tabindex", 0).attr("class", "weight")
+      .attr("tabindex", 0).attr("role", "button").attr("class", "weight")
       .on("mouseenter focus", (ev, d) => onInfo(d))
       .on("click", (ev, d) => onWatch(d))
       .on("keydown", (ev, d) => { if (ev.key === "Enter") onWatch(d); }))
