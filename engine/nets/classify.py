@@ -75,8 +75,9 @@ MAX_POINTS, MAX_COORD = 1000, 10.0
 def check_points(points, split: str) -> None:
     """(x1, x2, label) rows, finite, within ±MAX_COORD, labels 0 or 1: a
     ProgramValueError (the server's 400) naming the first bad one."""
-    if split == "train" and not points:
-        raise ProgramValueError("train: add at least one training point")
+    if not points:  # both: the accuracies are of these
+        raise ProgramValueError(f"{split}: give at least one {split} point (test: held out, "
+                                "for the test accuracy)")
     if len(points) > MAX_POINTS:
         raise ProgramValueError(f"{split}: at most {MAX_POINTS} points")
     for i, p in enumerate(points):

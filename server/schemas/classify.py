@@ -46,7 +46,8 @@ class ClassifyRequest(BaseModel):
     train: list[Point] | None = Field(None, max_length=1000, description=(
         "your own training points [x1, x2, label 0/1] instead of the dataset (each number "
         "finite and within ±10; a bad one is a 400 naming it)"))
-    test: list[Point] = Field([], max_length=1000, description="held-out points, with train")
+    test: list[Point] = Field([], max_length=1000, description=(
+        "held-out points, at least one with train (the test accuracy is theirs)"))
 
 
 class Points(BaseModel):
