@@ -29,6 +29,9 @@ export function createPointView({ pause }) {
     slider.value = String(view.step);
     $("#point-step-label").textContent = view.model ? `${view.step} of ${view.model.total}` : "0";
     graph.update(view.model, view.step);
+    // At the end of the pass the view opens as the step-through does (the loss end,
+    // readable); stepping, it follows the step.
+    if (view.follow) graph.zoom.fit(false);
     renderLedger($("#point-ledger"), view.model, view.step, { onJump: (k) => { view.step = k; view.follow = false; show(); } });
   }
 
