@@ -98,6 +98,30 @@ def test_pasting_points_replaces_the_data(playground: Page):
     assert "train=0.1%2C0.2%2C1" in playground.url  # the URL holds the new dataset
 
 
+def test_uploading_a_csv_file_and_exporting_it_back(playground: Page):
+    csv = b"x1,x2,label,split\n0.25,-0.75,0,train\n-0.5,0.125,1,train\n0.75,0.5,1,test\n"
+    playground.set_input_files("#points-file", files=[
+        {"name": "points.csv", "mimeType": "text/csv", "buffer": csv}])
+    request = settle(playground)
+    assert request["train"] == [[0.25, -0.75, 0], [-0.5, 0.125, 1]]
+    assert request["test"] == [[0.75, 0.5, 1]]
+    playground.click("button[data-action=export-points]")
+    assert playground.input_value("textarea#points-csv") == csv.decode().strip()
+
+
+def test_settings_changed_while_playing_enter_the_next_chunk(playground: Page):
+    playground.click("[data-action=play]")
+    playground.wait_for_function("() => +document.querySelector('#epoch').textContent >= 5")
+    playground.select_option("#lr", "0.01")
+    playground.select_option("#activation", "relu")
+    playground.wait_for_function("() => window.__lastStepRequest.lr === 0.01 && "
+                                 "window.__lastStepRequest.activation === 'relu'")
+    request = playground.evaluate("window.__lastStepRequest")
+    playground.click("[data-action=play]")
+    settle(playground)
+    assert request["weights"] is not None and request["epoch"] >= 5  # not restarted
+
+
 def test_a_bad_csv_line_is_named(playground: Page):
     playground.fill("textarea#points-csv", "0.1,0.2,1\n0.3,0.4,0\n0.5,oops,1\n")
     playground.click("button[data-action=load-points]")

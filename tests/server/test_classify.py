@@ -101,9 +101,12 @@ def test_your_own_points_replace_the_dataset(client):
 
 
 @pytest.mark.parametrize("bad, status", [
-    ({"train": [[0.1, 0.2, 3]]}, 400), ({"train": [[0.1, 20.0, 1]]}, 400),
-    ({"train": []}, 400), ({"train": [[0.1, 0.2, 1]]}, 400), ({"train": [[0.1, 0.2]]}, 422), ({"test": [[0.1, 0.2, 1]],
-                                                              "train": [[0.1, "a", 1]]}, 422)])
+    ({"train": [[0.1, 0.2, 3]]}, 400),             # a label other than 0/1
+    ({"train": [[0.1, 20.0, 1]]}, 400),            # outside ±10
+    ({"train": []}, 400),                          # nothing to learn from
+    ({"train": [[0.1, 0.2, 1]]}, 400),             # no held-out point
+    ({"train": [[0.1, 0.2]]}, 422),                # two numbers
+    ({"test": [[0.1, 0.2, 1]], "train": [[0.1, "a", 1]]}, 422)])
 def test_bad_own_points_get_the_error_shape(client, bad, status):
     r = client.post("/api/v1/classify", json=BODY | bad)
     assert r.status_code == status, r.text

@@ -323,8 +323,10 @@ function init() {
     if (e.target.value) loadDataset(e.target.value);
     else { state.points = []; state.chosen = null; edited(); }
   });
-  for (const sel of ["#lr", "#batch-size", "#l2"]) $(sel).addEventListener("change", writeUrl);
-  for (const sel of ["#activation", "#hidden", "#seed"]) $(sel).addEventListener("change", () => { writeUrl(); reset(); });
+  // These enter the next chunk with the weights as they are; the layers and the
+  // seed make new weights (new shapes, or the seed's own), so training restarts.
+  for (const sel of ["#lr", "#batch-size", "#l2", "#activation"]) $(sel).addEventListener("change", writeUrl);
+  for (const sel of ["#hidden", "#seed"]) $(sel).addEventListener("change", () => { writeUrl(); reset(); });
   $("#watch").addEventListener("change", (e) => watch(Object.fromEntries(["k", "i", "j"].map((k, n) => [k, Number(e.target.value.split(",")[n])]))));
   $("[data-action=load-points]").addEventListener("click", () => loadCsv($("#points-csv").value));
   $("#points-file").addEventListener("change", async (e) => {
