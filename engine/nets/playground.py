@@ -45,6 +45,7 @@ GRID = 40              # boundary cells per axis (classification)
 NEURON_GRID = 16       # a hidden neuron's small heat map, cells per axis
 CURVE = 100            # regression: prediction samples along x
 DIVERGED = 1e6         # a data loss above this (or non-finite) stops training
+MAX_SCALAR = 64        # weights and biases the scalar program writes out (~4 nodes each)
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Setup:
     weights: list | None = None
     point: int | None = None  # the chosen training point, by index
     watch: tuple[int, int, int] = (0, 0, 0)  # the plotted weight: W_(k+1)[i][j]
+    scalar: bool = False      # the point's program one multiply and add at a time
 
 
 def check(s: Setup) -> None:
@@ -110,6 +112,11 @@ def check(s: Setup) -> None:
         raise ProgramValueError(f"epochs must be 0 to {MAX_EPOCHS} per request")
     if s.point is not None and not 0 <= s.point < len(s.train):
         raise ProgramValueError(f"point: there is no training point {s.point}")
+    n = sum(a * b + b for a, b in zip(sizes(s), sizes(s)[1:], strict=False))
+    if s.scalar and n > MAX_SCALAR:
+        raise ProgramValueError(f"scalar: the scalar graph writes out at most {MAX_SCALAR} "
+                                f"weights and biases; this network has {n} (fewer neurons, "
+                                "or the tensor graph)")
 
 
 def sizes(s: Setup) -> list[int]:
@@ -268,12 +275,20 @@ def _round(a: np.ndarray) -> list:
 
 def point_program(net: Dense, s: Setup, x: np.ndarray, label) -> dict:
     """The chosen point's loss as a chainrule program with this moment's weights
-    in full precision: the step-through traces it (no L2: one point's data loss)."""
+    in full precision: the step-through traces it (no L2: one point's data loss).
+    Tensor form: x @ W + b per layer. Scalar form (`s.scalar`): every weight a
+    leaf W1_i_j (W1[i][j]), every neuron a sum of products, the cross-entropy
+    written out as log(exp(z0) + exp(z1)) − z_label, as micrograd draws it."""
+    write = _scalar_program if s.scalar else _tensor_program
+    program = write(net, s, x, label)
+    return {"index": s.point, "program": program, "trace": trace_program(program),
+            "scalar": s.scalar}
+
+
+def _tensor_program(net: Dense, s: Setup, x: np.ndarray, label) -> str:
     f = featurize(s.features, x[None, :])[0]
     named = ", ".join(s.features)
-    a, b = float(x[0]), float(x[1])
-    where = f"(x1, x2) = ({a!r}, {b!r})" if s.task == "classify" else f"x1 = {a!r}"
-    lines = [f"x = [{_row(f)}]  # the point {where}: features {named}"]
+    lines = [f"x = [{_row(f)}]  # the point {_where(s, x)}: features {named}"]
     h = "x"
     act = s.activation
     for k in range(net.layers):
@@ -290,8 +305,53 @@ def point_program(net: Dense, s: Setup, x: np.ndarray, label) -> dict:
         lines.append(f"loss = cross_entropy(logits, {int(label)})")
     else:
         lines.append(f"loss = mse(pred, {float(label)!r})")
-    program = "\n".join(lines)
-    return {"index": s.point, "program": program, "trace": trace_program(program)}
+    return "\n".join(lines)
+
+
+# Each feature as an expression of the point's coordinates, and its name there.
+SCALAR_FEATURES = {"x1": ("x1", None), "x2": ("x2", None), "x1²": ("x1sq", "x1**2"),
+                   "x2²": ("x2sq", "x2**2"), "x1·x2": ("x1x2", "x1*x2"),
+                   "sin x1": ("sinx1", "sin(x1)"), "sin x2": ("sinx2", "sin(x2)")}
+
+
+def _scalar_program(net: Dense, s: Setup, x: np.ndarray, label) -> str:
+    a, b = float(x[0]), float(x[1])
+    lines = [f"# the point {_where(s, x)}, one multiply and add at a time",
+             f"x1 = {a!r}"]
+    if s.task == "classify":
+        lines.append(f"x2 = {b!r}")
+    h = []
+    for f in s.features:
+        name, expr = SCALAR_FEATURES[f]
+        if expr:
+            lines.append(f"{name} = {expr}")
+        h.append(name)
+    for k in range(net.layers):
+        W, bias = net.weights[2 * k], net.weights[2 * k + 1]
+        for i, row in enumerate(W):
+            lines.append("  ".join(f"W{k + 1}_{i}_{j} = {float(w)!r}" for j, w in enumerate(row))
+                         .replace("  ", "; "))
+        lines.append("; ".join(f"b{k + 1}_{j} = {float(v)!r}" for j, v in enumerate(bias)))
+        last = k == net.layers - 1
+        out = []
+        for j in range(W.shape[1]):
+            total = " + ".join(f"{h[i]}*W{k + 1}_{i}_{j}" for i in range(W.shape[0]))
+            name = (f"z{j}" if s.task == "classify" else "pred") if last else f"h{k + 1}_{j}"
+            body = f"{total} + b{k + 1}_{j}"
+            lines.append(f"{name} = {body}" if last else f"{name} = {s.activation}({body})")
+            out.append(name)
+        h = out
+    if s.task == "classify":
+        lines.append(f"loss = log(exp(z0) + exp(z1)) - z{int(label)}  # cross-entropy, "
+                     f"class {int(label)}")
+    else:
+        lines.append(f"loss = (pred - {float(label)!r})**2")
+    return "\n".join(lines)
+
+
+def _where(s: Setup, x: np.ndarray) -> str:
+    a, b = float(x[0]), float(x[1])
+    return f"(x1, x2) = ({a!r}, {b!r})" if s.task == "classify" else f"x1 = {a!r}"
 
 
 def _row(v: np.ndarray) -> str:

@@ -45,6 +45,9 @@ class PlaygroundStep(BaseModel):
     watch: list[Annotated[int, Field(ge=0, le=8)]] = Field(
         [0, 0, 0], min_length=3, max_length=3,
         description="[k, i, j]: the weight W_(k+1)[i][j] whose gradient is plotted")
+    scalar: bool = Field(False, description=(
+        "the point's program one multiply and add at a time (W1[i][j] is the leaf W1_i_j), "
+        "for networks of at most 64 weights and biases; else x @ W + b per layer"))
 
 
 class StepEntry(BaseModel):
@@ -59,6 +62,7 @@ class ChosenPoint(BaseModel):
     index: int
     program: str = Field(description="the point's loss as a program with these weights")
     trace: dict = Field(description="that program's trace (chainrule.trace/1)")
+    scalar: bool
 
 
 class PlaygroundAnswer(BaseModel):

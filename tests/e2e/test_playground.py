@@ -153,12 +153,18 @@ def test_the_url_reproduces_the_same_boundary(page: Page, api):
     assert once["boundary"] == boundaries[0]
 
 
-def test_the_chosen_points_graph_is_the_servers_trace(playground: Page, api):
+@pytest.mark.parametrize("scalar", [True, False])
+def test_the_chosen_points_graph_is_the_servers_trace(page: Page, api, scalar):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(URL + ("" if scalar else "&sg=0"))
+    page.wait_for_selector("svg#boundary [data-point]")
+    playground = page
+    settle(playground)
     playground.locator("svg#boundary [data-split=train]").nth(2).click()
     settle(playground)
     playground.click("[data-action=step]")
     request = settle(playground)
-    assert request["point"] == 2 and request["epochs"] == 1
+    assert request["point"] == 2 and request["epochs"] == 1 and request["scalar"] is scalar
     graph = playground.locator("svg#point-graph")
     expect(graph).to_have_attribute("data-epoch", "1")
     drawn = playground.eval_on_selector_all("svg#point-graph g.node", """els => els.map(e => [
@@ -171,6 +177,8 @@ def test_the_chosen_points_graph_is_the_servers_trace(playground: Page, api):
     for label, value, grad in labelled:
         assert json.loads(value) == by_label[label]["value"], label
         assert (json.loads(grad) if grad else None) == by_label[label]["grad"], label
+    kinds = {type(json.loads(d[1])) for d in labelled}
+    assert (list in kinds) is not scalar  # one number per node, or tensors
     loss = next(d for d in drawn if d[0] == "loss")
     assert json.loads(loss[1]) == pytest.approx(expected["history"][-1]["point_loss"], rel=1e-12)
     # Paused, the slider steps back through the pass: at step 0 nothing is evaluated.

@@ -74,6 +74,25 @@ def test_the_chosen_points_program_is_that_moments_network():
         trace_program(answer["point"]["program"])["gradients"]["W1"][2][1], rel=1e-9)
 
 
+@pytest.mark.parametrize("task, train, features", [
+    ("classify", XOR["train"], ("x1", "x2", "x1·x2", "sin x2")),
+    ("regress", [[-0.5, 0.3], [0.2, -0.1], [0.7, 0.6]], ("x1", "x1²", "sin x1"))])
+def test_the_scalar_program_is_the_same_loss_one_multiply_at_a_time(task, train, features):
+    base = dict(task=task, train=train, features=features, hidden=(3, 2), epochs=2, point=1,
+                watch=(1, 2, 1))
+    tensor = step(Setup(**base))
+    scalar = step(Setup(**base, scalar=True))
+    assert scalar["weights"] == tensor["weights"]
+    t = scalar["point"]["trace"]
+    assert t["nodes"][-1]["value"] == pytest.approx(tensor["point"]["trace"]["nodes"][-1]["value"],
+                                                    rel=1e-12)
+    assert all(not isinstance(n["value"], list) for n in t["nodes"])  # scalars only
+    assert t["gradients"]["W2_2_1"] == pytest.approx(scalar["history"][-1]["point_grad"],
+                                                     rel=1e-9, abs=1e-15)
+    with pytest.raises(ProgramValueError, match="at most 64 weights"):
+        step(Setup(**base | {"hidden": (8, 8)}, scalar=True))
+
+
 def test_a_too_large_learning_rate_diverges_and_stops():
     answer = step(Setup(task="regress", train=[[0.5, 3.0], [-0.5, -3.0], [1.0, 9.0]],
                         features=("x1", "x1²"), activation="relu", hidden=(8, 8), lr=10,

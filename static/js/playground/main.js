@@ -33,8 +33,25 @@ function body(epochs) {
   const train = state.points.filter((p) => !p.test);
   const test = state.points.filter((p) => p.test);
   const index = state.chosen ? train.indexOf(state.chosen) : -1;
-  return { task: state.task, train: asRows(train), test: asRows(test), features: state.features, ...settings(),
-    epoch: state.epoch, epochs, weights: state.weights, point: index >= 0 ? index : null, watch: state.watch };
+  const s = settings();
+  return { task: state.task, train: asRows(train), test: asRows(test), features: state.features, ...s,
+    epoch: state.epoch, epochs, weights: state.weights, point: index >= 0 ? index : null, watch: state.watch,
+    scalar: $("#point-scalar").checked && parameters(s.hidden) <= MAX_SCALAR };
+}
+
+const MAX_SCALAR = 64;  // weights and biases the server writes out one by one
+
+function parameters(hidden) {
+  const sizes = [state.features.length, ...hidden, state.task === "classify" ? 2 : 1];
+  return sizes.slice(1).reduce((n, b, k) => n + sizes[k] * b + b, 0);
+}
+
+/** The scalar graph's switch: off (and saying why) for a network too big to write out. */
+function scalarAllowed() {
+  const n = parameters(settings().hidden);
+  const box = $("#point-scalar");
+  box.disabled = n > MAX_SCALAR;
+  box.parentElement.title = n > MAX_SCALAR ? `${n} weights and biases: the tensor graph is drawn` : "";
 }
 
 /** One request, after the ones before it; a reset while it flies drops its answer. */
@@ -87,6 +104,7 @@ function showError(e) {
 
 function draw() {
   const a = state.answer;
+  scalarAllowed();
   plane.draw(state.task, state.points, a, state.chosen);
   $("#epoch").textContent = String(state.epoch);
   const last = state.history.at(-1);
@@ -99,7 +117,7 @@ function draw() {
   divergence();
   renderNetwork($("#network"), a, state.features, { watch: state.watch, onWatch: watch,
     onInfo: (d) => { $("#weight-info").textContent = `${d.id} = ${fmt(d.w)} · ∂L/∂${d.id} = ${fmt(d.g)} (train loss, all points)`; } });
-  pointView.draw(a?.point ?? null, state.pointHistory, state.playing);
+  pointView.draw(a?.point ?? null, state.pointHistory, a?.epoch ?? state.epoch);
   fillWatch();
 }
 
@@ -182,6 +200,7 @@ function writeUrl() {
   q.set("l2", String(s.l2));
   q.set("seed", String(s.seed));
   q.set("f", state.features.join("|"));
+  if (!$("#point-scalar").checked) q.set("sg", "0");
   if (state.source) {
     q.set("data", state.source);
   } else {
@@ -281,6 +300,7 @@ function readUrl() {
   if (q.has("bs")) $("#batch-size").value = q.get("bs");
   if (q.has("seed")) $("#seed").value = q.get("seed");
   if (q.has("f")) state.features = q.get("f").split("|");
+  if (q.get("sg") === "0") $("#point-scalar").checked = false;
   chooseTask(task, { keepPoints: true });
   if (q.has("train") || q.has("test")) {
     try {
@@ -328,6 +348,7 @@ function init() {
   for (const sel of ["#lr", "#batch-size", "#l2", "#activation"]) $(sel).addEventListener("change", writeUrl);
   for (const sel of ["#hidden", "#seed"]) $(sel).addEventListener("change", () => { writeUrl(); reset(); });
   $("#watch").addEventListener("change", (e) => watch(Object.fromEntries(["k", "i", "j"].map((k, n) => [k, Number(e.target.value.split(",")[n])]))));
+  $("#point-scalar").addEventListener("change", () => { writeUrl(); if (!state.playing) send(0); });
   $("[data-action=load-points]").addEventListener("click", () => loadCsv($("#points-csv").value));
   $("#points-file").addEventListener("change", async (e) => {
     const file = e.target.files[0];

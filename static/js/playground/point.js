@@ -31,7 +31,13 @@ export function createPointView({ pause }) {
     graph.update(view.model, view.step);
     // At the end of the pass the view opens as the step-through does (the loss end,
     // readable); stepping, it follows the step.
-    if (view.follow) graph.zoom.fit(false);
+    if (view.follow) {
+      graph.zoom.fit(false);
+      // A graph too wide to fit: bring the loss in view, near the right edge.
+      const out = $("#point-graph").querySelector(`g.node[data-id="${view.model.outputId}"]`);
+      const at = out?.getAttribute("transform")?.match(/translate\(([-\d.e]+),([-\d.e]+)\)/);
+      if (at) graph.zoom.follow({ x: Number(at[1]), y: Number(at[2]), w: 0, h: 0 }, false, -1);
+    }
     renderLedger($("#point-ledger"), view.model, view.step, { onJump: (k) => { view.step = k; view.follow = false; show(); } });
   }
 
@@ -43,7 +49,7 @@ export function createPointView({ pause }) {
   });
 
   /** point: the answer's {index, program, trace} or null; history: entries with point_loss. */
-  function draw(point, history) {
+  function draw(point, history, epoch) {
     const svg = $("#point-graph");
     slider.disabled = !point;
     if (!point) {
@@ -57,7 +63,6 @@ export function createPointView({ pause }) {
       view.model = buildModel(point.trace);
       slider.max = String(view.model.total);
       if (view.follow || view.step > view.model.total) view.step = view.model.total;
-      const epoch = history.at(-1)?.epoch ?? "";
       svg.setAttribute("data-epoch", String(epoch));
       svg.dataset.index = String(point.index);
       $("#point-info").textContent = `Training point ${point.index} at epoch ${epoch}: its loss with this epoch's weights. ` +
