@@ -27,6 +27,10 @@ def test_user_points_are_learned_and_the_answer_has_its_shape(client):
         assert (p1[r_, c] > 0.5) == bool(label)
     assert len(a.neurons) == 1 and len(a.neurons[0]) == 4
     assert a.point.index == 2 and "cross_entropy(logits, 0)" in a.point.program
+    scalar = client.post("/api/v1/playground/step", json=BODY | {"scalar": True}).json()
+    assert "loss = log(exp(z0) + exp(z1)) - z0" in scalar["point"]["program"]
+    assert scalar["point"]["trace"]["nodes"][-1]["value"] == pytest.approx(
+        a.point.trace["nodes"][-1]["value"], rel=1e-12)
 
 
 def test_the_weights_carried_back_continue_the_run(client):
@@ -85,6 +89,7 @@ def test_the_data_is_seeded_rounded_and_split(client):
     ({"weights": [[[1.0], [2.0, 3.0]]]}, 400),    # ragged
     ({"point": 99}, 400),
     ({"task": "regress", "features": ["x2"], "train": [[0.1, 0.2]]}, 400),
+    ({"scalar": True, "hidden": [8, 8]}, 400),    # too many weights to write out
 ])
 def test_bad_requests_get_the_error_shape(client, bad, status):
     r = client.post("/api/v1/playground/step", json=BODY | bad)
