@@ -245,3 +245,17 @@ def test_regression_fits_your_points_with_a_curve(page: Page):
     settle(page)
     expect(page.locator("svg#point-graph g.node[data-label=loss]")).to_have_count(1)
     expect(page.locator("#point-info")).to_contain_text("Training point 0 at epoch 1")
+
+
+def test_a_diverging_loss_is_announced_and_stops_training(page: Page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/playground?" + urlencode({"task": "regress", "hidden": "8,8", "act": "relu",
+                                          "lr": "10", "bs": "3", "f": "x1|x1²",
+                                          "train": "0.5,3;-0.5,-3;1,9"}))
+    page.wait_for_selector("svg#boundary [data-point]")
+    settle(page)
+    page.click("[data-action=play]")
+    expect(page.locator("#diverged")).to_be_visible(timeout=20_000)
+    expect(page.locator("#diverged")).to_contain_text("learning rate 10")
+    expect(page.locator("[data-action=play]")).to_have_attribute("aria-pressed", "false")
+    settle(page)
