@@ -33,10 +33,12 @@ export function createPointView({ pause }) {
     // readable); stepping, it follows the step.
     if (view.follow) {
       graph.zoom.fit(false);
-      // A graph too wide to fit: bring the loss in view, near the right edge.
+      // A graph too wide to fit: bring the loss in view (near the right edge, or
+      // in the middle on a phone).
       const out = $("#point-graph").querySelector(`g.node[data-id="${view.model.outputId}"]`);
       const at = out?.getAttribute("transform")?.match(/translate\(([-\d.e]+),([-\d.e]+)\)/);
-      if (at) graph.zoom.follow({ x: Number(at[1]), y: Number(at[2]), w: 0, h: 0 }, false, -1);
+      const wide = $("#point-graph").getBoundingClientRect().width >= 560;  // room for what leads to it
+      if (at) graph.zoom.follow({ x: Number(at[1]), y: Number(at[2]), w: 0, h: 0 }, false, wide ? -1 : 0);
     }
     renderLedger($("#point-ledger"), view.model, view.step, { onJump: (k) => { view.step = k; view.follow = false; show(); } });
   }
