@@ -60,6 +60,7 @@ function send(epochs) {
   chain = chain.then(async () => {
     if (!state.points.some((p) => !p.test)) {
       showError({ message: "Add at least one training point (click the plane)." });
+      pause();  // nothing to learn from: playing would only ask again
       return;
     }
     const generation = state.generation;
