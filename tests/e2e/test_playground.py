@@ -259,3 +259,28 @@ def test_a_diverging_loss_is_announced_and_stops_training(page: Page):
     expect(page.locator("#diverged")).to_contain_text("learning rate 10")
     expect(page.locator("[data-action=play]")).to_have_attribute("aria-pressed", "false")
     settle(page)
+
+
+def test_each_neuron_and_weight_is_drawn_with_its_gradient(playground: Page):
+    with playground.expect_response("**/api/v1/playground/step") as r:
+        playground.click("[data-action=step]")
+    settle(playground)
+    answer = r.value.json()
+    # 3 features, 4 hidden neurons (one map each, 16 x 16 over the plane), 2 logits.
+    assert len(answer["neurons"]) == 1 and len(answer["neurons"][0]) == 4
+    maps = playground.locator("#network g.neuron image[href^='data:image/png']")
+    expect(maps).to_have_count(3 + 4)
+    line = playground.locator('#network line.weight[data-weight="W1[2][3]"]')
+    assert float(line.get_attribute("data-value")) == answer["weights"][0][2][3]
+    assert float(line.get_attribute("data-grad")) == answer["grads"][0][2][3]
+    line.focus()
+    expect(playground.locator("#weight-info")).to_contain_text("W1[2][3] = ")
+    expect(playground.locator("#weight-info")).to_contain_text("∂L/∂W1[2][3]")
+    widths = playground.eval_on_selector_all("#network line.weight", """els => els.map(e =>
+        [Math.abs(+e.dataset.value), +e.getAttribute('stroke-width'), e.getAttribute('stroke'),
+         +e.dataset.value >= 0])""")
+    big = max(widths)
+    small = min(widths)
+    assert big[1] > small[1]  # thicker = larger
+    assert {w[2] for w in widths if w[3]} <= {"#2563eb"}  # blue: positive
+    assert {w[2] for w in widths if not w[3]} <= {"#ea580c"}  # orange: negative
