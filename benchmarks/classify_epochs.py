@@ -1,7 +1,11 @@
 """Classification playground speed: full-batch epochs per second on the
-spiral (200 points, 2 → 16 → 16 → 2, tanh, Adam, float64), chainrule's graph
-engine beside the same network written out in plain numpy, in one run; then
-a whole /api/v1/classify run (boundary snapshots and accuracies included).
+spiral (200 points, 2 → 16 → 16 → 2, tanh, Adam, float64): chainrule's graph
+engine, its fused dense pass (the op table's rules layer by layer, what the
+playground and /api/v1/classify train with) and the same network written out
+in plain numpy, in one run; then a whole /api/v1/classify run (boundary
+snapshots and accuracies included); then the playground's click → boundary
+time: one /api/v1/playground/step answer of one epoch on 200 points with the
+chosen point's trace, as the page asks after a click.
 
     python benchmarks/classify_epochs.py [--epochs 2000]
 """
@@ -23,7 +27,9 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from chainrule.nets.classify import ClassifyConfig, train_classifier  # noqa: E402
 from chainrule.nets.datasets import make  # noqa: E402
+from chainrule.nets.dense import Dense  # noqa: E402
 from chainrule.nets.nn import build_mlp, init_weight  # noqa: E402
+from chainrule.nets.playground import Setup, dataset, step  # noqa: E402
 from chainrule.optimize.optim import Adam, OptimizerConfig  # noqa: E402
 
 SIZES = [2, 16, 16, 2]
@@ -39,6 +45,31 @@ def chainrule_epoch(X, y):
         net.set_values(opt.step(net.values(), grads))
         return loss
     return epoch
+
+
+def fused_epoch(X, y):
+    net = Dense.initial(SIZES, "tanh", "xavier", 0)
+    opt = Adam(LR)
+
+    def epoch():
+        loss, grads = net.loss_and_grads(X, y)
+        net.set_values(opt.step(net.values(), grads))
+        return loss
+    return epoch
+
+
+def click_to_boundary(rounds: int = 20) -> float:
+    """Median seconds of one playground answer: one epoch, boundary, neuron maps,
+    the chosen point's program traced (what a click while paused asks for)."""
+    data = dataset("circle", 200, 0.05, 0)
+    first = step(Setup(train=data["train"], test=data["test"], epochs=0))
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        step(Setup(train=data["train"], test=data["test"], epochs=1, weights=first["weights"],
+                   point=3))
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
 
 
 def numpy_epoch(X, y):
@@ -69,17 +100,25 @@ def numpy_epoch(X, y):
     return epoch
 
 
-def per_second(epoch, epochs: int) -> tuple[float, float]:
-    """Median epochs per second over 5 rounds, after a warm-up; the last loss."""
-    for _ in range(20):
-        epoch()
-    rates = []
-    for _ in range(5):
-        t = time.perf_counter()
-        for _ in range(epochs):
-            loss = epoch()
-        rates.append(epochs / (time.perf_counter() - t))
-    return float(np.median(rates)), float(loss)
+def rounds(epochs_of: dict, epochs: int, n: int = 5) -> tuple[dict, dict, dict]:
+    """Each implementation's epochs per second, n rounds interleaved (round k of
+    every one runs before round k+1 of any: on a shared machine a busy spell
+    slows all of them, not one); medians of the rates and of the per-round
+    ratios to numpy; the last losses."""
+    for epoch in epochs_of.values():
+        for _ in range(20):  # warm-up
+            epoch()
+    rates = {name: [] for name in epochs_of}
+    losses = {}
+    for _ in range(n):
+        for name, epoch in epochs_of.items():
+            t = time.perf_counter()
+            for _ in range(epochs):
+                losses[name] = epoch()
+            rates[name].append(epochs / (time.perf_counter() - t))
+    ratios = {name: float(np.median(np.array(r) / np.array(rates["numpy"])))
+              for name, r in rates.items()}
+    return {k: float(np.median(v)) for k, v in rates.items()}, ratios, losses
 
 
 def main() -> None:
@@ -87,12 +126,14 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2000)
     args = ap.parse_args()
     X, y = make("spiral", 200, 0.05, 0)
-    ours, loss_ours = per_second(chainrule_epoch(X, y), args.epochs)
-    plain, loss_plain = per_second(numpy_epoch(X, y), args.epochs)
-    print(f"spiral, 200 points, 2-16-16-2 tanh, Adam, full batch, {args.epochs} epochs x 5")
-    print(f"  chainrule engine   {ours:9.0f} epochs/s   (loss after: {loss_ours:.4g})")
-    print(f"  plain numpy        {plain:9.0f} epochs/s   (loss after: {loss_plain:.4g})")
-    print(f"  chainrule / numpy  {ours / plain:9.2f}")
+    rate, ratio, loss = rounds({"graph": chainrule_epoch(X, y), "fused": fused_epoch(X, y),
+                                "numpy": numpy_epoch(X, y)}, args.epochs)
+    print(f"spiral, 200 points, 2-16-16-2 tanh, Adam, full batch, {args.epochs} epochs x 5, "
+          "interleaved")
+    for name, what in (("graph", "chainrule graph"), ("fused", "chainrule fused"),
+                       ("numpy", "plain numpy")):
+        print(f"  {what:17}  {rate[name]:9.0f} epochs/s   ratio to numpy {ratio[name]:5.2f}   "
+              f"(loss after: {loss[name]:.4g})")
     config = ClassifyConfig(dataset="spiral", hidden=(16, 16), epochs=1000,
                             optimizer=OptimizerConfig("adam", lr=LR))
     t = time.perf_counter()
@@ -101,6 +142,8 @@ def main() -> None:
     print(f"  whole classify run (1000 epochs, 140 train points, 51 boundaries): "
           f"{seconds:.2f} s = {1000 / seconds:.0f} epochs/s, train accuracy "
           f"{run['train_accuracy']:.3f}")
+    print(f"  playground click -> boundary (server side, 1 epoch, 200 points, the point's "
+          f"trace): {click_to_boundary() * 1000:.1f} ms (median of 20)")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from .routes import (
     health,
     lessons,
     pages,
+    playground,
+    playground_page,
     standalone,
     train,
     train_page,
@@ -56,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, http_error)
 
     for module in (graphs, standalone, examples, health, pages, train, train_page, compare,
-                   classify, lessons):
+                   classify, lessons, playground, playground_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 

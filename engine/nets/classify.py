@@ -13,17 +13,18 @@ gradient 2·l2·W is added to the backward pass's.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ProgramValueError
 from ..explain.trace import jsonable
-from ..limits import Limits
 from ..optimize.optim import OptimizerConfig
 from .datasets import DATASETS, make
-from .nn import MLP, build_mlp
+from .dense import Dense
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 GRID = 40       # boundary cells per axis
@@ -42,10 +43,16 @@ class ClassifyConfig:
     seed: int = 0
     points: int = 200
     test_fraction: float = 0.3
+    # Your own points instead of the dataset: ((x1, x2, label), ...) each.
+    train_points: tuple[tuple[float, float, int], ...] | None = None
+    test_points: tuple[tuple[float, float, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASETS:
             raise ValueError(f"dataset must be one of {DATASETS}")
+        if self.train_points is not None:
+            check_points(self.train_points, "train")
+            check_points(self.test_points, "test")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}")
 
@@ -62,7 +69,34 @@ class Grid:
         self.cells = np.c_[gx.ravel(), gy.ravel()]
 
 
+MAX_POINTS, MAX_COORD = 1000, 10.0
+
+
+def check_points(points, split: str) -> None:
+    """(x1, x2, label) rows, finite, within ±MAX_COORD, labels 0 or 1: a
+    ProgramValueError (the server's 400) naming the first bad one."""
+    if not points:  # both: the accuracies are of these
+        raise ProgramValueError(f"{split}: give at least one {split} point (test: held out, "
+                                "for the test accuracy)")
+    if len(points) > MAX_POINTS:
+        raise ProgramValueError(f"{split}: at most {MAX_POINTS} points")
+    for i, p in enumerate(points):
+        if len(p) != 3:
+            raise ProgramValueError(f"{split} point {i}: give 3 numbers (x1, x2, label)")
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) and abs(v) <= MAX_COORD
+                   for v in p):
+            raise ProgramValueError(f"{split} point {i}: numbers must be finite and within "
+                                    f"±{MAX_COORD:g}")
+        if p[2] not in (0, 1):
+            raise ProgramValueError(f"{split} point {i}: the label must be 0 or 1")
+
+
 def split(config: ClassifyConfig):
+    if config.train_points is not None:
+        def arrays(points):
+            P = np.array(points, dtype=np.float64).reshape(-1, 3)
+            return P[:, :2], P[:, 2].astype(int)
+        return (*arrays(config.train_points), *arrays(config.test_points))
     X, y = make(config.dataset, config.points, config.noise, config.seed)
     n_test = round(config.test_fraction * len(y))
     return X[n_test:], y[n_test:], X[:n_test], y[:n_test]
@@ -74,9 +108,9 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
     X, y, X_test, y_test = split(config)
     init = "he" if config.activation == "relu" else "xavier"
     sizes = [2, *config.hidden, 2]
-    net = build_mlp(sizes, len(y), activation=config.activation, init=init, seed=config.seed,
-                    dtype=np.float64, limits=Limits(max_tensor_elements=10 ** 7,
-                                                    max_total_elements=10 ** 9))
+    # The fused dense pass: the op table's rules layer by layer, the numbers of
+    # build_mlp's graph (tests/engine/test_playground.py), without its per-node cost.
+    net = Dense.initial(sizes, config.activation, init, config.seed)
     opt = config.optimizer.build()
     half = max(1.5, float(np.abs(np.r_[X.ravel(), X_test.ravel()]).max()) * 1.05)
     grid = Grid(np.linspace(-half, half, GRID))
@@ -86,7 +120,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
     start = time.perf_counter()
     for epoch in range(config.epochs + 1):
         loss, grads = net.loss_and_grads(X, y)
-        train_acc = float((net.graph.values[net.logits].argmax(axis=1) == y).mean())
+        train_acc = float((net.last_output.argmax(axis=1) == y).mean())
         if config.l2:
             values = net.values()
             loss += config.l2 * sum(float(np.vdot(values[k], values[k])) for k in weights)
@@ -120,7 +154,7 @@ def train_classifier(config: ClassifyConfig = ClassifyConfig(), *,
             "data": history[0]["data"], "boundary": final["boundary"]}
 
 
-def boundary(net: MLP, grid: Grid) -> list[list[float]]:
+def boundary(net: Dense, grid: Grid) -> list[list[float]]:
     """P(class 1) at each grid cell: rows go up the y axis, columns along x."""
     logits = net.logits_of(grid.cells)
     with np.errstate(all="ignore"):
@@ -129,7 +163,7 @@ def boundary(net: MLP, grid: Grid) -> list[list[float]]:
     return np.round(np.nan_to_num(p1, nan=0.5), 3).reshape(n, n).tolist()
 
 
-def sample_program(net: MLP, activation: str, x: np.ndarray, label: int) -> str:
+def sample_program(net: Dense, activation: str, x: np.ndarray, label: int) -> str:
     """One training sample's loss as a chainrule program, with the weights of
     this moment written in full precision (the step-through view retraces it)."""
     values = dict(zip(net.names, net.values(), strict=True))

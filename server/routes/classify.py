@@ -31,7 +31,10 @@ async def classify(body: ClassifyRequest, request: Request) -> Response:
     chosen = body.optimizer.model_dump() if body.optimizer else {"name": "adam", "lr": 0.03}
     config = ClassifyConfig(dataset=body.dataset, noise=body.noise, hidden=tuple(body.hidden),
                             activation=body.activation, optimizer=OptimizerConfig(**chosen),
-                            epochs=body.epochs, l2=body.l2, seed=body.seed)
+                            epochs=body.epochs, l2=body.l2, seed=body.seed,
+                            train_points=None if body.train is None else
+                            tuple(map(tuple, body.train)),
+                            test_points=tuple(map(tuple, body.test)))
     run = Run(app)
     await run.start(work.classify, config)
     if not body.stream:

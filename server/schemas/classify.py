@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import Scalar
+from .common import Number, Scalar
 from .train import Stopped
 
 Units = Annotated[int, Field(ge=1, le=32)]
+Point = Annotated[list[Number], Field(min_length=3, max_length=3)]
 Decay = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 
 
@@ -42,6 +43,11 @@ class ClassifyRequest(BaseModel):
                       description="adds l2·Σ‖W‖² over the weight matrices to the loss")
     seed: int = Field(0, ge=0, le=2 ** 31, description="the dataset, split and initial weights")
     stream: bool = Field(False, description="answer as NDJSON lines, as /api/v1/train does")
+    train: list[Point] | None = Field(None, max_length=1000, description=(
+        "your own training points [x1, x2, label 0/1] instead of the dataset (each number "
+        "finite and within ±10; a bad one is a 400 naming it)"))
+    test: list[Point] = Field([], max_length=1000, description=(
+        "held-out points, at least one with train (the test accuracy is theirs)"))
 
 
 class Points(BaseModel):

@@ -86,3 +86,28 @@ def test_bad_requests_are_422(client, bad):
     r = client.post("/api/v1/classify", json=BODY | bad)
     assert r.status_code == 422
     assert r.json()["error"]["type"]
+
+
+def test_your_own_points_replace_the_dataset(client):
+    train = [[0.5, 0.5, 1], [-0.5, -0.5, 1], [0.5, -0.5, 0], [-0.5, 0.5, 0]] * 3
+    test = [[0.6, 0.6, 1], [-0.6, 0.6, 0]]
+    r = client.post("/api/v1/classify", json=BODY | {"train": train, "test": test,
+                                                    "hidden": [6], "epochs": 200})
+    assert r.status_code == 200, r.text
+    run = r.json()
+    assert run["data"]["train"]["X"] == [p[:2] for p in train]
+    assert run["data"]["test"]["y"] == [1, 0]
+    assert run["train_accuracy"] == 1.0 and run["test_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("bad, status", [
+    ({"train": [[0.1, 0.2, 3]]}, 400),             # a label other than 0/1
+    ({"train": [[0.1, 20.0, 1]]}, 400),            # outside ±10
+    ({"train": []}, 400),                          # nothing to learn from
+    ({"train": [[0.1, 0.2, 1]]}, 400),             # no held-out point
+    ({"train": [[0.1, 0.2]]}, 422),                # two numbers
+    ({"test": [[0.1, 0.2, 1]], "train": [[0.1, "a", 1]]}, 422)])
+def test_bad_own_points_get_the_error_shape(client, bad, status):
+    r = client.post("/api/v1/classify", json=BODY | bad)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["type"] == "value_error"
