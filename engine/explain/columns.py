@@ -50,7 +50,8 @@ def build_columns(program: str, graph: Graph, output: int, grads: list, steps: l
         "format": FORMAT_COLUMNS,
         "output": output,
         "nodes": {
-            "op": [kind if op is None else op.name for op, kind in zip(graph.ops, kinds, strict=True)],
+            "op": [kind if op is None else op.name
+                   for op, kind in zip(graph.ops, kinds, strict=True)],
             "kind": list(kinds),
             "label": list(labels),
             "text": texts,

@@ -6,14 +6,14 @@ from __future__ import annotations
 import gc
 
 from ..autodiff.backward import backward
-from ..language.compile import compile_program
 from ..errors import ProgramValueError
+from ..language.compile import compile_program
 from ..limits import DEFAULT_LIMITS, Limits
 from .accumulate import overwrite_replay
 from .check import gradient_check
+from .columns import FORMAT_COLUMNS, build_columns
 from .cost import cost_of
 from .symbolic import symbolic_check
-from .columns import FORMAT_COLUMNS, build_columns
 from .trace import FORMAT, build
 
 
