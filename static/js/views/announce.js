@@ -32,6 +32,8 @@ export function renderAnnouncement(el, m, k) {
   if (el.textContent !== text) el.textContent = text;
 }
 
+const LAZY_ROWS = 2000; // above this many nodes the table's rows exist only while it is open
+
 /** Node ids whose row or label must be redrawn going from the last drawn
  * step to k: the step's own nodes for a one-step move, every node otherwise
  * (a jump, a new trace). A → step touches a handful, whatever the graph's size. */
@@ -60,6 +62,23 @@ export function renderNodeTable(table, m, k) {
     table._drawn = null;
     return;
   }
+  // A big graph's table (50,000 rows) costs layout on every step even folded
+  // away: it is made when opened, and dropped when folded.
+  const details = table.closest("details");
+  if (m.nodes.length > LAZY_ROWS && details && !details.open) {
+    table._pending = { m, k };
+    if (!table._listening) {
+      table._listening = true;
+      details.addEventListener("toggle", () => {
+        const p = table._pending;
+        if (p && details.open) renderNodeTable(table, p.m, p.k);
+        else if (!details.open && p && p.m.nodes.length > LAZY_ROWS) { tbody.replaceChildren(); table._drawn = null; }
+      });
+    }
+    if (table._drawn) { tbody.replaceChildren(); table._drawn = null; }
+    return;
+  }
+  table._pending = { m, k };
   let ids = changed(table, m, k);
   if (ids === null) {
     const frag = document.createDocumentFragment();
