@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1, description="request body size")
     max_train_steps: int = Field(10_000, ge=1, description="updates in one training run")
     max_response_bytes: int = Field(16_000_000, ge=1_000,
-                                    description="bytes of one answer (25,000 nodes: at most about 14 MB)")
+                                    description="bytes of one answer (25,000 nodes: 14 MB at most)")
     request_seconds: float = Field(20.0, gt=0, description="CPU time one request may take")
     concurrent_jobs: int = Field(2, ge=1, description="heavy requests worked at once per worker")
     run_dir: str = Field("", description="folder where the workers of one machine mark training "
