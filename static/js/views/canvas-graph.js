@@ -95,6 +95,7 @@ export function createCanvasGraph(wrap, { onSelectLeaf } = {}) {
       ink: known ? inkOn(dominant(shown.grad)) : "#101828",
       faded: shown.value === undefined || node.kind === "const",
       value: shown.value,
+      grad: known,
     };
   }
 
@@ -113,6 +114,14 @@ export function createCanvasGraph(wrap, { onSelectLeaf } = {}) {
     const s = look(i);
     const x0 = x[i] - w[i] / 2, y0 = y[i] - h[i] / 2;
     if (clear) { ctx.fillStyle = "#ffffff"; ctx.fillRect(x0 - 3, y0 - 3, w[i] + 6, h[i] + 6); }
+    if (t.k < TEXT_SCALE) {
+      // Zoomed out: a solid block, at least 2 px, so a 50,000-node overview still shows
+      // where values and gradients have got to (white boxes with 2-unit borders vanish).
+      const px = 2 / t.k;
+      ctx.fillStyle = s.grad ? s.fill : s.faded ? "#d0d5dd" : "#98a2b3";
+      ctx.fillRect(x0, y0, Math.max(w[i], px), Math.max(h[i], px));
+      return;
+    }
     ctx.globalAlpha = s.faded ? 0.5 : 1;
     ctx.fillStyle = s.fill;
     ctx.strokeStyle = s.stroke;
@@ -157,7 +166,7 @@ export function createCanvasGraph(wrap, { onSelectLeaf } = {}) {
       bctx.lineTo(bx, y[b]);
     }
     bctx.strokeStyle = "#c3cad5";
-    bctx.lineWidth = 1.4;
+    bctx.lineWidth = Math.max(1.4, 1 / t.k); // never under one screen pixel
     bctx.stroke();
     let drawn = 0;
     for (let i = 0; i < x.length; i++) if (visible(i, v)) { drawBox(bctx, i, false); drawn++; }
