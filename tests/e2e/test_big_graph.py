@@ -79,6 +79,14 @@ def test_a_big_graph_is_drawn_on_a_canvas_and_can_be_searched(page: Page, api):
     expect(page.locator("#graph-search-status")).to_contain_text(active[F + 1])
     assert centred_inside(page)
 
+    # Export: the PNG is the view as shown; there is no SVG of a canvas, and the toast says so.
+    with page.expect_download() as download:
+        page.locator("button[data-export=png]").click()
+    with open(download.value.path(), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    page.locator("button[data-export=svg]").click()
+    expect(page.locator("#toast")).to_contain_text("canvas")
+
     # The node table: rows only once opened, then every node, with its numbers.
     assert page.locator("#node-table tbody tr").count() == 0
     page.locator(".node-table-panel summary").click()

@@ -331,8 +331,20 @@ export function createCanvasGraph(wrap, { onSelectLeaf } = {}) {
     drawOverlay();
   }
 
+  /** The view as shown (both layers), as a PNG blob. */
+  async function png() {
+    const out = document.createElement("canvas");
+    out.width = base.width;
+    out.height = base.height;
+    const ctx = out.getContext("2d");
+    ctx.drawImage(base, 0, 0);
+    ctx.drawImage(top, 0, 0);
+    return new Promise((res) => out.toBlob(res, "image/png"));
+  }
+
   return {
     el: root,
+    png,
     update,
     clear() { c = null; drawOverlay(); bctx.setTransform(1, 0, 0, 1, 0, 0); bctx.fillStyle = "#fff"; bctx.fillRect(0, 0, base.width, base.height); },
     zoom,

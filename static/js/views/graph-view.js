@@ -24,6 +24,7 @@ export function createGraphView(svgEl, opts = {}) {
     highlight(...args) { view.highlight(...args); },
     isCompact: () => view.isCompact(),
     isCanvas: () => view === big,
+    png: () => (view === big ? big.png() : null),
     bounds: () => view.bounds(),
     zoom: {
       fit: (...args) => view.zoom.fit(...args),
