@@ -13,7 +13,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHAINRULE_")
 
     max_program_chars: int = Field(100_000, ge=1, description="characters in one program")
-    max_nodes: int = Field(20_000, ge=1, description="graph nodes one program may make")
+    max_nodes: int = Field(25_000, ge=1, description="graph nodes one program may make")
     max_depth: int = Field(100, ge=1, le=HARD_MAX_DEPTH, description="nesting depth")
     max_tensor_elements: int = Field(100_000, ge=1, description="elements in one tensor")
     max_total_elements: int = Field(1_000_000, ge=1, description="elements in all tensors")
@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1, description="request body size")
     max_train_steps: int = Field(10_000, ge=1, description="updates in one training run")
     max_response_bytes: int = Field(16_000_000, ge=1_000,
-                                    description="bytes of one answer (20,000 nodes: 10 MB)")
+                                    description="bytes of one answer (25,000 nodes: 14 MB at most)")
     request_seconds: float = Field(20.0, gt=0, description="CPU time one request may take")
     concurrent_jobs: int = Field(2, ge=1, description="heavy requests worked at once per worker")
     run_dir: str = Field("", description="folder where the workers of one machine mark training "

@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 import orjson
-from chainrule import LimitError, ProgramError, trace_program
+from chainrule import FORMAT, LimitError, ProgramError, trace_program
 from chainrule.optimize.compare import compare_program
 
 # Heavy work yields the CPU to the event loop's process, so ordinary requests
@@ -44,21 +44,30 @@ def unpacked(values: bytes | None) -> dict | None:
     return None if values is None else orjson.loads(values)
 
 
-def trace_json(program, values: bytes | None, check, limits, max_bytes: int) -> bytes:
-    trace = trace_program(program, unpacked(values), check, limits=limits)
+def trace_json(program, values: bytes | None, check, limits, max_bytes: int,
+               format: str = FORMAT) -> bytes:  # noqa: A002
+    trace = trace_program(program, unpacked(values), check, limits=limits, format=format)
     out = orjson.dumps(trace)
     if len(out) > max_bytes:
-        raise _too_big(len(out), max_bytes, trace)
+        raise _too_big(len(out), max_bytes, _spans(trace))
     return out
 
 
-def _too_big(size: int, max_bytes: int, trace: dict) -> LimitError:
+def _spans(trace: dict):
+    """(value, span) per node, from either format."""
+    if trace["format"] == FORMAT:
+        return [(n["value"], n.get("span") or {}) for n in trace["nodes"]]
+    cols = trace["nodes"]
+    return [(v, {"line": line, "col": col})
+            for v, line, col in zip(cols["value"], cols["line"], cols["col"], strict=True)]
+
+
+def _too_big(size: int, max_bytes: int, nodes: list) -> LimitError:
     """Placed at the node whose value is the largest: usually the tensor to shrink."""
     def weight(node):
-        v = node["value"]
+        v = node[0]
         return len(orjson.dumps(v)) if isinstance(v, list) else 0
-    node = max(trace["nodes"], key=weight)
-    span = node.get("span") or {}
+    _, span = max(nodes, key=weight)
     return LimitError(f"the trace would be {size:,} bytes, over the limit of {max_bytes:,}: "
                       "use smaller tensors or fewer statements", span.get("line"), span.get("col"))
 

@@ -6,21 +6,26 @@ from __future__ import annotations
 import gc
 
 from ..autodiff.backward import backward
+from ..errors import ProgramValueError
 from ..language.compile import compile_program
 from ..limits import DEFAULT_LIMITS, Limits
 from .accumulate import overwrite_replay
 from .check import gradient_check
+from .columns import FORMAT_COLUMNS, build_columns
 from .cost import cost_of
 from .symbolic import symbolic_check
-from .trace import build
+from .trace import FORMAT, build
 
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
-                  limits: Limits = DEFAULT_LIMITS) -> dict:
+                  limits: Limits = DEFAULT_LIMITS, format: str = FORMAT) -> dict:  # noqa: A002
     """The trace of `program` (format chainrule.trace/1), JSON-ready.
 
     `values` fills free names and overrides leaves; `check` adds central-
-    difference gradients per leaf. Every rejection is a ProgramError."""
+    difference gradients per leaf; `format="chainrule.trace/2"` gives the
+    columns (docs/trace.md). Every rejection is a ProgramError."""
+    if format not in (FORMAT, FORMAT_COLUMNS):
+        raise ProgramValueError(f"format must be {FORMAT!r} or {FORMAT_COLUMNS!r}")
     # The trace is millions of fresh, acyclic containers on big programs; the
     # cyclic GC would rescan them over and over and find nothing to free.
     was_enabled = gc.isenabled()
@@ -30,7 +35,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         graph = prog.graph
         grads, steps = backward(graph, output)
         program = prog.text  # line endings and a byte-order mark normalized
-        trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
+        make = build if format == FORMAT else build_columns
+        trace = make(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         if check:

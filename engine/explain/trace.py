@@ -60,12 +60,14 @@ def build(program: str, graph: Graph, output: int, grads: list, steps: list,
     # A long chain's nodes each span most of it: shorten, or the trace grows as n².
     texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
              for s, e in graph.spans]
+    # The steps first: they add warnings (a gradient not finite) the nodes list.
+    backward = _steps(graph, steps, ids, texts, warnings)
     return {
         "format": FORMAT,
         "output": ids[output],
         "nodes": _nodes(graph, grads, ids, texts, warnings, starts),
         "forward": ids,
-        "backward": _steps(graph, steps, ids, texts, warnings),
+        "backward": backward,
         "gradients": {name: jsonable(grads[i]) for name, i in leaves.items()
                       if graph.kinds[i] is LEAF},
     }

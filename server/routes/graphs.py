@@ -8,14 +8,14 @@ from fastapi.responses import Response
 from .. import work
 from ..pool import run_job
 from ..schemas.common import ErrorResponse
-from ..schemas.graphs import GraphRequest, Trace
+from ..schemas.graphs import GraphRequest, Trace, TraceColumns
 
 router = APIRouter(prefix="/api/v1", tags=["graphs"])
 SMALL_PROGRAM = 600  # characters
 LIGHT_PROGRAM = 20_000  # characters: at most ~5,000 nodes, a fraction of a second
 
 
-@router.post("/graphs", response_model=Trace,
+@router.post("/graphs", response_model=Trace | TraceColumns,
              responses={400: {"model": ErrorResponse, "description": "a bad program"},
                         413: {"model": ErrorResponse, "description": "body over the limit"},
                         422: {"model": ErrorResponse, "description": "a malformed body"}})
@@ -24,14 +24,15 @@ async def create_graph(body: GraphRequest, request: Request) -> Response:
     app = request.app
     max_bytes = app.state.settings.max_response_bytes
     if _is_small(body):  # well under a millisecond: a process hop would cost more
-        out = orjson.dumps(trace_program(body.program, None, False, limits=app.state.limits))
+        out = orjson.dumps(trace_program(body.program, None, False, limits=app.state.limits,
+                                         format=body.format))
         if len(out) > max_bytes:  # only with a tiny limit, but a limit is a limit
             raise LimitError(f"the trace would be {len(out):,} bytes, over the limit of "
                              f"{max_bytes:,}")
         return Response(out, media_type="application/json")
     lane = "light" if not body.check and len(body.program) <= LIGHT_PROGRAM else "heavy"
     out = await run_job(request, lane, work.trace_json, body.program, work.packed(body.values),
-                        body.check, app.state.limits, max_bytes)
+                        body.check, app.state.limits, max_bytes, body.format)
     return Response(out, media_type="application/json")
 
 

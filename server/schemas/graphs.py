@@ -20,6 +20,9 @@ class GraphRequest(BaseModel):
     values: Values | None = Field(
         None, description="numbers or nested lists that fill free names and override leaves")
     check: bool = Field(False, description="also compute central-difference gradients")
+    format: Literal["chainrule.trace/1", "chainrule.trace/2"] = Field(
+        "chainrule.trace/1", description="trace/1 (a dict per node and per step, with the "
+        "ledger text) or trace/2 (columns, no ledger text; see docs/trace.md)")
 
 
 class Span(BaseModel):
@@ -147,4 +150,47 @@ class Trace(BaseModel):
     cost: Cost
     overwrite: Overwrite = Field(description="the backward pass replayed with = instead of += "
                                              "at nodes used more than once")
+    check: dict[str, LeafCheck] | None = None
+
+
+class NodeColumns(BaseModel):
+    op: list[str]
+    kind: list[Literal["leaf", "const", "op"]]
+    label: list[str | None]
+    text: list[str]
+    inputs: list[list[int]] = Field(description="each node's inputs, as node indices")
+    shape: list[list[int]]
+    value: list[Tensor]
+    grad: list[Tensor | None]
+    line: list[int]
+    col: list[int]
+    end_line: list[int]
+    end_col: list[int] = Field(description="column just past the end (1-based)")
+    warnings: dict[str, list[str]] = Field(description="node index (as text) -> its warnings; "
+                                                       "nodes without warnings are absent")
+
+
+class BackwardColumns(BaseModel):
+    node: list[int] = Field(description="per backward step: the node whose gradient is complete")
+    grad: list[Tensor] = Field(description="per step: that node's gradient (the upstream)")
+    edges: list[int] = Field(description="per step: how many of the edge columns are its edges, "
+                                         "in order")
+    to: list[int] = Field(description="per edge: the input node's index")
+    slot: list[int] = Field(description="per edge: which input of the op (0, 1, ...)")
+    local: list[Tensor | None]
+    contribution: list[Tensor]
+    grad_after: list[Tensor]
+
+
+class TraceColumns(BaseModel):
+    """chainrule.trace/2: the same numbers as trace/1, one list per field. Node
+    i is trace/1's node "n{i}"; the forward order is 0, 1, ...; the ledger
+    text (local_formula, local_worked) is left out."""
+    format: Literal["chainrule.trace/2"]
+    output: int
+    nodes: NodeColumns
+    backward: BackwardColumns
+    gradients: dict[str, Tensor]
+    cost: Cost
+    overwrite: Overwrite
     check: dict[str, LeafCheck] | None = None

@@ -1,5 +1,5 @@
 // Export buttons and the little status toast.
-import { exportJson, exportSvg, exportPng, copyText } from "./export.js";
+import { exportJson, exportSvg, exportPng, copyText, download } from "./export.js";
 import { asCurl, asPython, requestBody } from "./api.js";
 import { exportHtml } from "./export-html.js";
 
@@ -26,8 +26,11 @@ export function wireExports({ graph, getState, valuesOf }) {
   };
   const handlers = {
     json: () => need("the trace") && (exportJson(getState().trace), toast("Trace saved as JSON.")),
-    svg: async () => need("SVG") && (await exportSvg(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as SVG.")),
-    png: async () => need("PNG") && (await exportPng(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as PNG.")),
+    // A big graph is a canvas (views/canvas-graph.js): no SVG to save; its PNG is the view as shown.
+    svg: async () => need("SVG") && (graph.isCanvas?.() ? toast("A graph this big is drawn on a canvas: save it as PNG (the view as shown) or the trace as JSON.")
+      : (await exportSvg(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as SVG."))),
+    png: async () => need("PNG") && (graph.isCanvas?.() ? download("chainrule-graph.png", await graph.png())
+      : await exportPng(document.querySelector("#graph"), graph.bounds()), toast("Graph saved as PNG.")),
     html: async () => need("HTML") && (await exportHtml(getState().program, body().values, getState().step), toast("Step-through saved as one HTML file.")),
     curl: async () => copy("curl command", asCurl(body())),
     python: async () => copy("Python script", asPython(body())),

@@ -2,7 +2,8 @@
 import { state, set, subscribe, readUrl, writeUrl, clampStep } from "./state.js";
 import { fetchExamples, postGraph, requestBody } from "./api.js";
 import { buildModel } from "./model.js";
-import { createGraphView, LARGE } from "./views/graph.js";
+import { LARGE } from "./views/graph.js";
+import { createGraphView } from "./views/graph-view.js";
 import { renderLedger } from "./views/ledger.js";
 import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";

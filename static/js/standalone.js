@@ -4,7 +4,7 @@
 // by scripts/bundle.sh.
 import { state, set, subscribe, clampStep } from "./state.js";
 import { buildModel, activeAt } from "./model.js";
-import { createGraphView } from "./views/graph.js";
+import { createGraphView } from "./views/graph-view.js";
 import { renderLedger } from "./views/ledger.js";
 import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";

@@ -137,3 +137,24 @@ def test_request_time_limit_answers_with_a_limit_error():
     program = "x = 0.5\n" + "x = sin(x)\n" * 100_000
     r = c.post("/api/v1/graphs", json={"program": program})
     assert r.status_code == 400 and "longer than 0.05 s" in r.json()["error"]["message"]
+
+
+CHAIN = "h = 0.3\n" + "h = tanh(h*1.2 + 0.1)\n" * 60 + "loss = h"
+
+
+@pytest.mark.parametrize("program", [SEED, CHAIN, "w = [1.0, -2.0]\nloss = sum(w*w)"])
+def test_format_trace2_gives_the_columns_of_the_same_trace(client, program):
+    from chainrule.explain.columns import expand
+    from chainrule.server.schemas.graphs import TraceColumns
+    r = post(client, program=program, format="chainrule.trace/2")
+    assert r.status_code == 200
+    body = strict(r)
+    TraceColumns.model_validate(body)
+    assert body["format"] == "chainrule.trace/2"
+    assert expand(body) == strict(post(client, program=program))
+
+
+def test_trace1_is_the_default_and_an_unknown_format_is_refused(client):
+    assert strict(post(client, program=SEED))["format"] == "chainrule.trace/1"
+    r = post(client, program=SEED, format="chainrule.trace/3")
+    assert r.status_code == 422 and "format" in r.text

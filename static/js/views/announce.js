@@ -1,9 +1,8 @@
 // The step-through without sight: one sentence per step for a polite live
 // region, a table of every node with its value and gradient at this step, and
 // a spoken label on each graph node. Every number comes from the trace.
-import { activeAt, nodeName, shownAt } from "../model.js";
+import { activeAt, nodeName, shownAt, touchedBetween } from "../model.js";
 import { num } from "../format.js";
-import { d3 } from "../lib.js";
 
 
 /** "Backward step 3 of 4: ∂L/∂w += upstream −6.0 × local 3.0 = −18.0". */
@@ -33,33 +32,107 @@ export function renderAnnouncement(el, m, k) {
   if (el.textContent !== text) el.textContent = text;
 }
 
-/** The graph as a table: node, operation, value and gradient at step k. */
-export function renderNodeTable(table, m, k) {
-  const rows = m ? m.nodes : [];
-  d3.select(table).select("tbody").selectAll("tr").data(rows, (n) => n.id).join("tr")
-    .attr("data-node", (n) => n.id)
-    .each(function (n) {
-      const shown = shownAt(m, n, k);
-      const cells = [nodeName(n, m), n.kind === "op" ? n.text || n.op : n.kind,
-        shown.value === undefined ? "not yet" : num(shown.value),
-        shown.grad === undefined ? "not yet" : num(shown.grad)];
-      d3.select(this).selectAll("td").data(cells).join("td").text((c) => c);
-    });
+const LAZY_ROWS = 2000; // above this many nodes the table's rows exist only while it is open
+
+/** Node ids whose row or label must be redrawn going from the last drawn
+ * step to k: the step's own nodes for a one-step move, every node otherwise
+ * (a jump, a new trace). A → step touches a handful, whatever the graph's size. */
+function changed(el, m, k) {
+  const last = el._drawn;
+  el._drawn = { m, k };
+  if (!last || last.m !== m) return null;
+  if (last.k === k) return [];
+  // Playing draws these a few times a second: a run of steps is still a handful.
+  if (Math.abs(k - last.k) > 64) return null;
+  const ids = new Set();
+  for (let s = Math.min(k, last.k); s < Math.max(k, last.k); s++) {
+    const step = touchedBetween(m, s, s + 1);
+    if (step === null) return null;
+    for (const id of step) ids.add(id);
+  }
+  return [...ids];
 }
 
-/** Every graph node is focusable and says what it is, its value and gradient. */
+/** The graph as a table: node, operation, value and gradient at step k.
+ * Rows are made once per trace; a step rewrites only the rows it changes. */
+export function renderNodeTable(table, m, k) {
+  const tbody = table.querySelector("tbody");
+  if (!m) {
+    tbody.replaceChildren();
+    table._drawn = null;
+    return;
+  }
+  // A big graph's table (50,000 rows) costs layout on every step even folded
+  // away: it is made when opened, and dropped when folded.
+  const details = table.closest("details");
+  if (m.nodes.length > LAZY_ROWS && details && !details.open) {
+    table._pending = { m, k };
+    if (!table._listening) {
+      table._listening = true;
+      details.addEventListener("toggle", () => {
+        const p = table._pending;
+        if (p && details.open) renderNodeTable(table, p.m, p.k);
+        else if (!details.open && p && p.m.nodes.length > LAZY_ROWS) { tbody.replaceChildren(); table._drawn = null; }
+      });
+    }
+    if (table._drawn) { tbody.replaceChildren(); table._drawn = null; }
+    return;
+  }
+  table._pending = { m, k };
+  let ids = changed(table, m, k);
+  if (ids === null) {
+    const frag = document.createDocumentFragment();
+    table._rows = new Map();
+    for (const n of m.nodes) {
+      const tr = document.createElement("tr");
+      tr.setAttribute("data-node", n.id);
+      const cells = [nodeName(n, m), n.kind === "op" ? n.text || n.op : n.kind, "", ""].map((text) => {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+        return td;
+      });
+      table._rows.set(n.id, cells);
+      frag.appendChild(tr);
+    }
+    tbody.replaceChildren(frag);
+    ids = m.nodes.map((n) => n.id);
+  }
+  for (const id of ids) {
+    const cells = table._rows.get(id);
+    const shown = shownAt(m, m.byId.get(id), k);
+    setText(cells[2], shown.value === undefined ? "not yet" : num(shown.value));
+    setText(cells[3], shown.grad === undefined ? "not yet" : num(shown.grad));
+  }
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Every graph node is focusable and says what it is, its value and gradient
+ * (a step relabels only the nodes it changes). */
 export function labelGraphNodes(svg, m, k) {
   if (!m) return;
-  d3.select(svg).selectAll("g.node").each(function () {
-    const raw = this.getAttribute("data-id");
-    const n = m.byId.get(raw) ?? m.byId.get(Number(raw));
-    if (!n) return;
-    const shown = shownAt(m, n, k);
-    const what = n.kind === "op" ? `${nodeName(n, m)} = ${n.text || n.op}` : `${n.kind} ${nodeName(n, m)}`;
-    const value = shown.value === undefined ? "no value yet" : `value ${num(shown.value)}`;
-    const grad = shown.grad === undefined ? "no gradient yet" : `gradient ${num(shown.grad)}`;
-    this.setAttribute("tabindex", "0");
-    if (!this.getAttribute("role")) this.setAttribute("role", "img");
-    this.setAttribute("aria-label", `${what}: ${value}, ${grad}`);
-  });
+  let ids = changed(svg, m, k);
+  if (ids === null) {
+    svg._els = new Map();
+    for (const g of svg.querySelectorAll("g.node")) svg._els.set(g.getAttribute("data-id"), g);
+    ids = [...svg._els.keys()];
+  }
+  for (const id of ids) {
+    const g = svg._els.get(id);
+    const n = m.byId.get(id) ?? m.byId.get(Number(id));
+    if (g && n) label(g, n, m, k);
+  }
+}
+
+function label(el, n, m, k) {
+  const shown = shownAt(m, n, k);
+  const what = n.kind === "op" ? `${nodeName(n, m)} = ${n.text || n.op}` : `${n.kind} ${nodeName(n, m)}`;
+  const value = shown.value === undefined ? "no value yet" : `value ${num(shown.value)}`;
+  const grad = shown.grad === undefined ? "no gradient yet" : `gradient ${num(shown.grad)}`;
+  el.setAttribute("tabindex", "0");
+  if (!el.getAttribute("role")) el.setAttribute("role", "img");
+  el.setAttribute("aria-label", `${what}: ${value}, ${grad}`);
 }

@@ -1,0 +1,185 @@
+"""The trace as columns, `chainrule.trace/2`: one list per field instead of
+one dict per node and per edge, and no ledger text (each edge's formula and
+worked numbers follow from the op table, the names and the values, so
+`expand` makes them when a reader wants trace/1). Building a dict per edge
+cost more than micrograd's whole build and backward pass on a 10k-node chain;
+a column is an append. Same numbers as trace/1: see docs/trace.md."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+
+import numpy as np
+
+from ..autodiff.graph import LEAF, Graph
+from ..autodiff.numeric import is_finite, zeros
+from ..autodiff.ops import OPS
+from .trace import _SIMPLE, FORMAT, TEXT_MAX, _shorten, jsonable
+from .worked import worked
+
+FORMAT_COLUMNS = "chainrule.trace/2"
+
+
+def _json(v):
+    return v if v.__class__ is float and v - v == 0.0 else jsonable(v)
+
+
+def build_columns(program: str, graph: Graph, output: int, grads: list, steps: list,
+                  leaves: dict[str, int], starts: list[int]) -> dict:
+    n = len(graph)
+    values, inputs, kinds, labels = graph.values, graph.inputs, graph.kinds, graph.labels
+    warnings = {i: list(w) for i, w in graph.warnings.items()}
+    for i in range(n):
+        if grads[i] is None and graph.needs_grad[i]:
+            v = values[i]
+            grads[i] = zeros(() if v.__class__ is float else v.shape)
+            warnings.setdefault(i, []).append("not used by the output, so its gradient is 0")
+    texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
+             for s, e in graph.spans]
+    lines, cols, end_lines, end_cols = [], [], [], []
+    for s, e in graph.spans:
+        line = bisect_right(starts, s)
+        end_line = line if line == len(starts) or e < starts[line] else bisect_right(starts, e)
+        lines.append(line)
+        cols.append(s - starts[line - 1] + 1)
+        end_lines.append(end_line)
+        end_cols.append(e - starts[end_line - 1] + 1)
+    back = _backward(graph, steps, texts, warnings)
+    return {
+        "format": FORMAT_COLUMNS,
+        "output": output,
+        "nodes": {
+            "op": [kind if op is None else op.name
+                   for op, kind in zip(graph.ops, kinds, strict=True)],
+            "kind": list(kinds),
+            "label": list(labels),
+            "text": texts,
+            "inputs": [list(ins) for ins in inputs],
+            "shape": [[] if v.__class__ is float else list(v.shape) for v in values],
+            "value": [_json(v) for v in values],
+            "grad": [_json(g) for g in grads],
+            "line": lines, "col": cols, "end_line": end_lines, "end_col": end_cols,
+            "warnings": {str(i): w for i, w in sorted(warnings.items()) if w},
+        },
+        "backward": back,
+        "gradients": {name: jsonable(grads[i]) for name, i in leaves.items()
+                      if graph.kinds[i] is LEAF},
+    }
+
+
+def _backward(graph: Graph, steps: list, texts: list[str], warnings: dict) -> dict:
+    node, grad, count = [], [], []
+    to, slot, local_col, contribution, grad_after = [], [], [], [], []
+    add_to, add_slot, add_local, add_c, add_after = (
+        to.append, slot.append, local_col.append, contribution.append, grad_after.append)
+    for i, g, edges in steps:
+        node.append(i)
+        grad.append(_json(g))
+        count.append(len(edges))
+        for j, local, c, after, k in edges:
+            add_to(j)
+            add_slot(k)
+            if (c.__class__ is float and local.__class__ is float  # scalars: the common case
+                    and c - c == 0.0 and after - after == 0.0 and local - local == 0.0):
+                add_local(local)
+                add_c(c)
+                add_after(after)
+                continue
+            if not is_finite(c) and is_finite(g):
+                op = graph.ops[i]
+                formula = op.formula[k](_names(graph, i, texts), _inputs(graph, i))
+                shown_local = "not finite" if local is None else jsonable(local)
+                warnings.setdefault(j, []).append(
+                    f"gradient not finite: local derivative {formula} of {op.name} "
+                    f"is {shown_local}")
+            add_local(jsonable(local))
+            add_c(jsonable(c))
+            add_after(jsonable(after))
+    return {"node": node, "grad": grad, "edges": count, "to": to, "slot": slot,
+            "local": local_col, "contribution": contribution, "grad_after": grad_after}
+
+
+def _name(label, text: str) -> str:
+    """How a node is named inside a formula: its label, or its text in brackets."""
+    return label or (text if _SIMPLE.fullmatch(text) else f"({text})")
+
+
+def _names(graph: Graph, i: int, texts: list[str]) -> list[str]:
+    return [_name(graph.labels[j], texts[j]) for j in graph.inputs[i]]
+
+
+def _inputs(graph: Graph, i: int) -> list:
+    return [graph.values[j] for j in graph.inputs[i]]
+
+
+def _number(v):
+    """A JSON-ready value back as the engine holds it: float or float array."""
+    if v.__class__ is float:
+        return v
+    if isinstance(v, str):
+        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[v]
+    return np.array(_floats(v), dtype=float)
+
+
+def _floats(v):
+    if isinstance(v, list):
+        return [_floats(x) for x in v]
+    return _number(v) if isinstance(v, str) else v
+
+
+def expand(doc: dict) -> dict:
+    """A trace/2 document as trace/1 (its nodes, steps and gradients; any other
+    field, such as `cost` or `check`, is passed on as it is): the ledger text is
+    made here, from the op table, exactly as trace/1 makes it."""
+    cols = doc["nodes"]
+    n = len(cols["op"])
+    ids = [f"n{i}" for i in range(n)]
+    warnings = {int(i): w for i, w in cols["warnings"].items()}
+    nodes = [{
+        "id": ids[i], "op": cols["op"][i], "label": cols["label"][i], "kind": cols["kind"][i],
+        "text": cols["text"][i], "inputs": [ids[j] for j in cols["inputs"][i]],
+        "shape": cols["shape"][i], "value": cols["value"][i], "grad": cols["grad"][i],
+        "span": {"line": cols["line"][i], "col": cols["col"][i],
+                 "end_line": cols["end_line"][i], "end_col": cols["end_col"][i]},
+        "warnings": warnings.get(i, []),
+    } for i in range(n)]
+    b = doc["backward"]
+    numbers: dict[int, object] = {}
+
+    def value(j):
+        if j not in numbers:
+            numbers[j] = _number(cols["value"][j])
+        return numbers[j]
+
+    steps = []
+    at = 0
+    for i, g, count in zip(b["node"], b["grad"], b["edges"], strict=True):
+        ins = cols["inputs"][i]
+        op = OPS.get(cols["op"][i])
+        names = [_name(cols["label"][j], cols["text"][j]) for j in ins]
+        xs = [value(j) for j in ins]
+        out = value(i)
+        edges = []
+        for e in range(at, at + count):
+            k = b["slot"][e]
+            local = b["local"][e]
+            scalar = all(x.__class__ is float for x in (local, b["contribution"][e]))
+            edges.append({
+                "to": ids[b["to"][e]], "local": local,
+                "local_formula": op.formula[k](names, xs),
+                "local_worked": (worked(op.name, k, names, xs, out)
+                                 if scalar and _finite(b, e) else None),
+                "contribution": b["contribution"][e], "grad_after": b["grad_after"][e]})
+        at += count
+        steps.append({"node": ids[i], "grad": g, "edges": edges})
+    trace = {"format": FORMAT, "output": ids[doc["output"]], "nodes": nodes, "forward": ids,
+             "backward": steps, "gradients": doc["gradients"]}
+    for key, v in doc.items():
+        if key not in trace and key not in ("nodes", "backward"):
+            trace[key] = v
+    return trace
+
+
+def _finite(b: dict, e: int) -> bool:
+    return all(b[f][e].__class__ is float for f in ("local", "contribution", "grad_after"))
