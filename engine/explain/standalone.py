@@ -30,7 +30,7 @@ TEMPLATE = ROOT / "templates" / "standalone.html"
 SCRIPTS = ["vendor/d3/d3.min.js", "vendor/dagre/dagre.min.js"]
 KATEX_SCRIPT = "vendor/katex/katex.min.js"
 BUNDLE = "bundle/standalone.js"
-STYLES = ["css/app.css", "css/graph.css", "css/trust.css", "css/a11y.css", "css/practice.css",
+STYLES = ["css/app.css", "css/graph.css", "css/trust.css", "css/a11y.css", "css/practice.css", "css/framing.css",
           "css/standalone.css"]
 KATEX_STYLE = "vendor/katex/katex.min.css"
 # The faces a derivative such as 2 \left(w x - y\right) x uses; KaTeX's other

@@ -37,10 +37,11 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     svg.classed("compact", compact).classed("no-anim", compact);
     const rect = svg.node().getBoundingClientRect();
     const narrow = rect.width < NARROW;
+    const tight = document.body.classList.contains("lecture");
     const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 });
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 }, tight);
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
-    zoom.fit(false);
+    if (compact) zoom.fit(false); // a small graph is framed per step (update)
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
     const edges = createEdges(edgeLayer, model, layout, compact);
     const els = new Map();
@@ -59,7 +60,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
     nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
     const edgeInfo = new Map(model.edgeAt.flatMap((row, j) => row.map((at, i) => [at.edgeId, model.trace.backward[j].edges[i]])));
-    current = { model, layout, els, parts, edges, compact, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
+    current = { model, layout, els, parts, edges, compact, narrow, tight, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
     cull(zoom.visibleRect());
   }
 
@@ -86,10 +87,42 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     c.edges.setFocus(focusEdge);
     drawOverlays(c, step, expanded);
     if (svg.attr("data-phase") !== a.phase) svg.attr("data-phase", a.phase);
+    c.args = { expanded, focusEdge, eq };
     // Forward moves right, backward moves left: pan ahead of the motion.
     // After the last forward step the next move is backward: the view leaves room for it.
-    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact, a.phase === "forward" && step < model.F ? 1 : -1, c.layout.pos.values());
+    if (c.compact) {
+      if (a.id) zoom.follow(c.layout.pos.get(a.id), false, a.phase === "forward" && step < model.F ? 1 : -1, c.layout.pos.values());
+    } else frameStep(c);
   }
+
+  /** The active node with its inputs and outputs: what a step is about. */
+  function neighbourhood(c) {
+    if (!c.active) return null;
+    const node = c.model.byId.get(c.active);
+    const ids = new Set([c.active, ...node.inputs, ...(c.model.consumers.get(c.active) ?? [])]);
+    return [...ids].map((id) => c.layout.pos.get(id)).filter(Boolean);
+  }
+
+  function frameStep(c, animate = true) {
+    zoom.frame(neighbourhood(c), animate);
+  }
+
+  /** The view changed size (a window resize, lecture mode, a panel opening, an
+   * iframe): lay out again if it crossed the phone width, then frame again. */
+  function refit() {
+    const c = current;
+    if (!c || c.step === null) return;
+    if (c.compact) return;
+    const narrow = svg.node().getBoundingClientRect().width < NARROW;
+    if (narrow !== c.narrow || document.body.classList.contains("lecture") !== c.tight) {
+      const { model, step, args } = c;
+      current = null;
+      update(model, step, args);
+      return;
+    }
+    frameStep(c, false);
+  }
+  zoom.onResize(refit);
 
   /** The × badges: the current step's edges, and (dimmer) every edge an
    * earlier backward step or the chosen path went through, so each gradient
@@ -233,7 +266,11 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   }
 
   return {
-    update, clear, zoom, highlight,
+    update, clear, zoom, highlight, refit,
+    /** The Fit button: the whole graph, and automatic framing again. */
+    fit() {
+      zoom.fit(!current?.compact, true);
+    },
     isCompact: () => current?.compact ?? false,
     bounds: () => (current ? { width: current.layout.width, height: current.layout.height } : null),
   };
