@@ -27,14 +27,12 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   // The view's size, kept by a ResizeObserver: reading it never forces a layout.
   let view = null;
   let onResize = () => {};
-  let resizeFrame = null;
   new ResizeObserver(([e]) => {
     const next = { w: Math.max(1, e.contentRect.width), h: Math.max(1, e.contentRect.height) };
     const changed = !view || Math.abs(view.w - next.w) > 0.5 || Math.abs(view.h - next.h) > 0.5;
     view = next;
-    if (!changed) return;
-    cancelAnimationFrame(resizeFrame);
-    resizeFrame = requestAnimationFrame(() => onResize(view));
+    // Framed again before this frame is painted: the graph is never shown cut.
+    if (changed) onResize(view);
   }).observe(svg.node());
   const size = () => {
     if (!view) {
@@ -53,7 +51,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
 
   function fit(animate = true, whole = false) {
     const { w, h } = size();
-    const k = Math.min(1.6, (w - 24) / bounds.width, (h - 24) / bounds.height);
+    const k = Math.min(document.body.classList.contains("lecture") ? 2.4 : 1.6, (w - PAD) / bounds.width, (h - PAD) / bounds.height);
     const s = Math.max(whole ? 0.02 : minFit, k);
     // Too wide to fit: show the output end (inputs left, output right), where
     // the page opens (after the forward pass) and the backward pass starts.
@@ -166,6 +164,6 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     visibleRect,
     isManual: () => manual,
     onResize(fn) { onResize = fn; },
-    zoomBy(f, animate = true) { manual = true; animate ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
+    zoomBy(f, animate = true) { manual = true; animate && !still?.matches ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
   };
 }
