@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from chainrule import show
@@ -49,41 +50,7 @@ WHOLE = {"seed", "fanout"}
 # Dispatch → for every step (the page's own key handler), reading after each:
 # the view's mode, the graph's visible area, every node box, the smallest
 # rendered node text, and the current entry with its panel.
-WALK = """async ({ total, minText }) => {
-  const doc = document;
-  const key = (k) => doc.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
-  const svg = doc.querySelector("svg#graph");
-  const rect = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
-  const read = () => {
-    const r = svg.getBoundingClientRect();
-    const vis = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
-    const boxes = {};
-    for (const g of svg.querySelectorAll("g.node")) boxes[g.dataset.id] = rect(g.querySelector("rect.box"));
-    const k = svg.querySelector(".viewport").getScreenCTM().a;
-    let text = Infinity;
-    for (const t of svg.querySelectorAll("g.node text")) {
-      if (t.textContent) text = Math.min(text, parseFloat(getComputedStyle(t).fontSize) * k);
-    }
-    const bb = svg.querySelector(".viewport").getBBox();
-    const e = doc.querySelector("[data-current-entry]");
-    return {
-      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, text,
-      // could the whole graph be shown with its text at minText? (in graph units: 14 px is the smallest)
-      wholeReadable: ((bb.width + 32) * minText) / 14 + 8 <= r.width && ((bb.height + 32) * minText) / 14 + 8 <= r.height,
-      active: svg.querySelector("g.node.is-active")?.dataset.id ?? null,
-      entry: e ? { box: rect(e), panel: rect(e.closest(".ledger-panel")), view: [innerWidth, innerHeight] } : null,
-      entries: doc.querySelectorAll("[data-current-entry]").length,
-    };
-  };
-  key("Home");
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  const out = [read()];
-  // Two frames after each key: a change of the entry's height resizes the
-  // graph, and the page frames it again before painting.
-  const frames = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  for (let s = 1; s <= total; s++) { key("ArrowRight"); await frames(); out.push(read()); }
-  return out;
-}"""
+WALK = (Path(__file__).parent / "framing_walk.js").read_text(encoding="utf-8")
 
 
 def neighbours(trace: dict, node_id: str) -> set[str]:
@@ -93,12 +60,17 @@ def neighbours(trace: dict, node_id: str) -> set[str]:
 
 
 def inside(box, area, slack=1.0) -> bool:
-    return (box[0] >= area[0] - slack and box[1] >= area[1] - slack
-            and box[2] <= area[2] + slack and box[3] <= area[3] + slack)
+    return (
+        box[0] >= area[0] - slack
+        and box[1] >= area[1] - slack
+        and box[2] <= area[2] + slack
+        and box[3] <= area[3] + slack
+    )
 
 
-def check_walk(frame: Page | Frame, trace: dict, name: str, min_text: int, where: str,
-               whole: set[str] = WHOLE) -> None:
+def check_walk(
+    frame: Page | Frame, trace: dict, name: str, min_text: int, where: str, whole: set[str] = WHOLE
+) -> None:
     total = len(trace["forward"]) + len(trace["backward"])
     shots = frame.evaluate(WALK, {"total": total, "minText": min_text})
     assert len(shots) == total + 1
@@ -111,7 +83,9 @@ def check_walk(frame: Page | Frame, trace: dict, name: str, min_text: int, where
             assert not out, f"{at}: nodes {out} are outside the view"
             assert s["text"] >= min_text - 0.05, f"{at}: text {s['text']:.1f} px"
         else:
-            assert not s["wholeReadable"], f"{at}: the whole graph would be readable, yet only the active part is framed"
+            assert not s["wholeReadable"], (
+                f"{at}: the whole graph would be readable, yet only the active part is framed"
+            )
             if s["active"]:
                 want = neighbours(trace, s["active"])
                 out = [i for i in want if not inside(s["boxes"][i], s["vis"])]
@@ -126,9 +100,13 @@ def check_walk(frame: Page | Frame, trace: dict, name: str, min_text: int, where
         box, panel = e["box"], e["panel"]
         # The entry's start is on screen and inside its panel; its end is on
         # screen too, or (an entry taller than the panel) the panel's end is.
-        assert 0 <= box[1] < h and box[1] >= panel[1] - 1, f"{at}: the current entry starts off screen {box}"
+        assert 0 <= box[1] < h and box[1] >= panel[1] - 1, (
+            f"{at}: the current entry starts off screen {box}"
+        )
         assert box[0] >= -1 and box[2] <= w + 1, f"{at}: the current entry is cut at the side"
-        assert box[3] <= h + 1 or (panel[3] <= h + 1 and box[3] >= panel[3]), f"{at}: the current entry ends off screen {box}"
+        assert box[3] <= h + 1 or (panel[3] <= h + 1 and box[3] >= panel[3]), (
+            f"{at}: the current entry ends off screen {box}"
+        )
 
 
 @pytest.fixture
@@ -136,7 +114,9 @@ def make_page(browser: Browser, live_server: str):
     made = []
 
     def make(width: int, height: int):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, reduced_motion="reduce"
+        )
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -153,11 +133,15 @@ def load(page: Page, live_server: str, program: str, trace: dict, extra: str = "
     page.goto(f"{live_server}/?program={urllib.parse.quote(program)}{extra}")
     expect(page.locator("svg#graph g.node")).to_have_count(len(trace["nodes"]))
     expect(page.locator("#step-counter")).to_have_text(
-        f"{len(trace['forward'])} / {len(trace['forward']) + len(trace['backward'])}")
+        f"{len(trace['forward'])} / {len(trace['forward']) + len(trace['backward'])}"
+    )
 
 
-@pytest.mark.parametrize(("width", "height", "lecture"), [(1280, 800, False), (1280, 720, True), (390, 844, False)],
-                         ids=["laptop", "lecture", "phone"])
+@pytest.mark.parametrize(
+    ("width", "height", "lecture"),
+    [(1280, 800, False), (1280, 720, True), (390, 844, False)],
+    ids=["laptop", "lecture", "phone"],
+)
 def test_every_step_is_framed_with_its_entry(make_page, live_server, api, width, height, lecture):
     page = make_page(width, height)
     for name, program in PROGRAMS.items():
@@ -166,18 +150,27 @@ def test_every_step_is_framed_with_its_entry(make_page, live_server, api, width,
         trace = trace_for(api, program)
         load(page, live_server, program, trace, "&lecture=1" if lecture else "")
         # A phone lays the graph out top to bottom: the seed is too tall to show whole there.
-        check_walk(page, trace, name, 20 if lecture else 11, f"{width}×{height}{' lecture' if lecture else ''}",
-                   {"fanout"} if width < 600 else WHOLE)
+        check_walk(
+            page,
+            trace,
+            name,
+            20 if lecture else 11,
+            f"{width}×{height}{' lecture' if lecture else ''}",
+            {"fanout"} if width < 600 else WHOLE,
+        )
 
 
 def test_a_notebook_frame_1000_px_wide_frames_like_the_page(make_page, live_server):
     from chainrule import trace_program
+
     page = make_page(1100, 900)
     for name in ("seed", "fanout", "net"):
         program = PROGRAMS[name]
         trace = trace_program(program)
         doc = html.escape(show(program).html(), quote=True)
-        page.set_content(f'<iframe srcdoc="{doc}" sandbox="allow-scripts" width="1000" height="760"></iframe>')
+        page.set_content(
+            f'<iframe srcdoc="{doc}" sandbox="allow-scripts" width="1000" height="760"></iframe>'
+        )
         inner = page.frame_locator("iframe")
         expect(inner.locator("body")).to_have_attribute("data-ready", "true")
         (frame,) = [f for f in page.frames if f != page.main_frame]
@@ -190,12 +183,15 @@ def fit_state(page: Page) -> dict:
       const r = svg.getBoundingClientRect();
       const out = [...svg.querySelectorAll('g.node rect.box')].filter((b) => {
         const q = b.getBoundingClientRect();
-        return q.left < r.left - 1 || q.top < r.top - 1 || q.right > r.right + 1 || q.bottom > r.bottom + 1;
+        return q.left < r.left - 1 || q.top < r.top - 1
+          || q.right > r.right + 1 || q.bottom > r.bottom + 1;
       }).length;
       const t = svg.querySelector('g.node text.title');
       const a = svg.querySelector('g.node.is-active rect.box')?.getBoundingClientRect();
-      const activeIn = !a || (a.left >= r.left - 1 && a.top >= r.top - 1 && a.right <= r.right + 1 && a.bottom <= r.bottom + 1);
-      return { fit: svg.dataset.fit, out, active_in: activeIn, text: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+      const activeIn = !a || (a.left >= r.left - 1 && a.top >= r.top - 1
+        && a.right <= r.right + 1 && a.bottom <= r.bottom + 1);
+      const text = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+      return { fit: svg.dataset.fit, out, active_in: activeIn, text,
                transform: svg.querySelector('.viewport').getAttribute('transform') };
     }""")
 
@@ -210,8 +206,10 @@ def test_resize_and_the_lecture_toggle_refit_at_once(make_page, live_server, api
     assert before["fit"] == "all" and before["out"] == 0
     # A taller window: framed again at once, still whole, no step needed.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_function("t => document.querySelector('#graph .viewport').getAttribute('transform') !== t",
-                           arg=before["transform"])
+    page.wait_for_function(
+        "t => document.querySelector('#graph .viewport').getAttribute('transform') !== t",
+        arg=before["transform"],
+    )
     assert fit_state(page)["out"] == 0
     # Too narrow to show it whole at 11 px: the active node and its neighbours, readable.
     page.set_viewport_size({"width": 1000, "height": 800})
@@ -221,17 +219,25 @@ def test_resize_and_the_lecture_toggle_refit_at_once(make_page, live_server, api
     # The header's toggle: lecture text (≥ 20 px) at once, the whole graph on screen.
     page.set_viewport_size({"width": 1280, "height": 720})
     page.locator("#lecture-toggle").click()
-    page.wait_for_function("() => { const t = document.querySelector('svg#graph g.node text.title');"
-                           " return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a >= 20; }")
+    page.wait_for_function(
+        "() => { const t = document.querySelector('svg#graph g.node text.title');"
+        " return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a >= 20; }"
+    )
     lecture = fit_state(page)
     assert lecture["fit"] == "all" and lecture["out"] == 0, lecture
-    legend = page.eval_on_selector_all("#legend .legend-mark span:not(.mark-sample)",
-                                       "els => Math.min(...els.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    legend = page.eval_on_selector_all(
+        "#legend .legend-mark span:not(.mark-sample)",
+        "els => Math.min(...els.filter(e => e.offsetParent)"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)))",
+    )
     assert legend >= 16
     expect(page.locator("[data-current-entry]")).to_be_in_viewport()
     # Off again: back to the laptop framing, still whole.
     page.locator("#lecture-toggle").click()
-    page.wait_for_function("() => !document.body.classList.contains('lecture') && document.querySelector('svg#graph').dataset.fit === 'all'")
+    page.wait_for_function(
+        "() => !document.body.classList.contains('lecture')"
+        " && document.querySelector('svg#graph').dataset.fit === 'all'"
+    )
     assert fit_state(page)["out"] == 0
 
 
@@ -242,14 +248,20 @@ def test_manual_zoom_is_kept_until_fit(make_page, live_server, api):
     load(page, live_server, program, trace)
     fitted = fit_state(page)["transform"]
     page.locator("button[data-view=zoom-in]").click()
-    page.wait_for_function("t => document.querySelector('#graph .viewport').getAttribute('transform') !== t", arg=fitted)
+    page.wait_for_function(
+        "t => document.querySelector('#graph .viewport').getAttribute('transform') !== t",
+        arg=fitted,
+    )
     zoomed = fit_state(page)["transform"]
     page.locator("#phase").click()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert fit_state(page)["transform"] == zoomed, "stepping keeps the reader's zoom"
     page.locator("button[data-view=fit]").click()
-    page.wait_for_function("t => document.querySelector('#graph .viewport').getAttribute('transform') !== t", arg=zoomed)
+    page.wait_for_function(
+        "t => document.querySelector('#graph .viewport').getAttribute('transform') !== t",
+        arg=zoomed,
+    )
     state = fit_state(page)
     assert state["fit"] == "all" and state["out"] == 0, state
 
