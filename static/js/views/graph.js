@@ -2,7 +2,7 @@
 // (only nodes and edges whose shown state changed are touched).
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
-import { num, clip } from "../format.js";
+import { num, clip, raw } from "../format.js";
 import { nodeTitle } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
@@ -128,7 +128,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
    * earlier backward step or the chosen path went through, so each gradient
    * on the graph has its factors on screen. */
   function edgeLabels(c, edges) {
-    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current" }));
+    const a = activeAt(c.model, c.step ?? 0);
+    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current", up: a.step?.grad }));
     if (!c.compact) {
       const seen = new Set(items.map((d) => d.id));
       // Placing a badge clear of the others costs: a big graph keeps only the current step's (and the path's).
@@ -136,7 +137,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       for (let j = 0; j < done; j++) {
         c.model.edgeAt[j].forEach((at, i) => {
           const edge = c.model.trace.backward[j].edges[i];
-          if (!seen.has(at.edgeId) && edge.local !== null) { seen.add(at.edgeId); items.push({ id: at.edgeId, edge, kind: "past" }); }
+          if (!seen.has(at.edgeId) && edge.local !== null) { seen.add(at.edgeId); items.push({ id: at.edgeId, edge, kind: "past", up: c.model.trace.backward[j].grad }); }
         });
       }
       for (const id of c.lit?.edges ?? []) {
@@ -160,16 +161,22 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const kept = c.badges ??= new Map();
     const box = (p, w) => ({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
     const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
+    const scalar = (d) => d.up !== undefined && !Array.isArray(d.up) && !Array.isArray(d.edge.local) && !Array.isArray(d.edge.contribution);
     for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w));
-    for (const d of [...items].sort((a, b) => (a.kind === "current" ? 0 : 1) - (b.kind === "current" ? 0 : 1))) {
+    for (const d of [...items].sort((p, q) => (p.kind === "current" ? 0 : 1) - (q.kind === "current" ? 0 : 1))) {
       d.text = text(d);
-      d.w = d.text.length * 8.6 + 12;
+      d.wl = d.text.length * 8.6 + 12;
+      // The chain rule on the edge itself: upstream × local = contribution, beside the local badge.
+      // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
+      d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
+      d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
+      d.w = d.wl + (d.sum ? 4 + d.wc : 0);
       if (d.kind === "past" && kept.has(d.id)) { d.p = kept.get(d.id); continue; }
       d.p = placeLabel(c, c.edges.path(d.id), d.w, 22, placed);
       kept.set(d.id, { ...d.p, w: d.w });
       placed.push(box(d.p, d.w));
     }
-    labelLayer.selectAll("g").data(items, (d) => d.id).join((enter) => {
+    labelLayer.selectAll("g.edge-label").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -178,8 +185,23 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
       const g = d3.select(this).attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id)
         .classed("is-past", d.kind === "past").classed("on-path", onPath.has(d.id));
-      g.select("text").text(d.text);
-      g.select("rect").attr("x", -d.w / 2).attr("y", -11).attr("width", d.w).attr("height", 22);
+      g.select("text").text(d.text).attr("x", (d.wl - d.w) / 2);
+      g.select("rect").attr("x", -d.w / 2).attr("y", -11).attr("width", d.wl).attr("height", 22);
+    });
+    // Each contribution: g.edge [data-contribution] on the current step's
+    // edges (data-value = the contribution), dimmed on earlier steps' edges.
+    labelLayer.selectAll("g.edge-contribution").data(items.filter((d) => d.sum), (d) => d.id).join((enter) => {
+      const g = enter.append("g");
+      g.append("rect").attr("rx", 5);
+      g.append("text");
+      return g;
+    }).each(function (d) {
+      const now = d.kind === "current";
+      const g = d3.select(this).attr("class", now ? "edge edge-contribution" : "edge-contribution is-past")
+        .attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id);
+      g.select("text").text(d.sum).attr("x", d.w / 2 - d.wc / 2)
+        .attr("data-contribution", now ? "" : null).attr("data-value", now ? raw(d.edge.contribution) : null);
+      g.select("rect").attr("x", d.w / 2 - d.wc).attr("y", -11).attr("width", d.wc).attr("height", 22);
     });
   }
 
@@ -190,19 +212,31 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const mid = path.getPointAtLength(len / 2);
     const near = [];
     for (const b of c.layout.pos.values()) {
-      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 60) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 200 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 130) {
         near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
       }
     }
-    const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    // A badge past the layout's edge would be cut off by the framed view.
+    const outside = (x, y) => x - w / 2 < 2 || x + w / 2 > c.layout.width - 2 || y - h / 2 < 2 || y + h / 2 > c.layout.height - 2;
+    const hits = (x, y) => outside(x, y) || [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
     // Five points along the edge, measured once (getPointAtLength is the costly part).
     const along = [0.5, 0.4, 0.6, 0.3, 0.7].map((t) => path.getPointAtLength(len * t));
-    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
+    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52],
+      [-w / 2, -26], [w / 2, -26], [-w / 2, 26], [w / 2, 26], [0, -70], [0, 70], [-w / 2, -52], [w / 2, -52], [-w / 2, 52], [w / 2, 52]]) {
       for (const q of along) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
-    return mid;
+    // Crowded (a wide contribution badge between close ranks): the nearest
+    // free spot around the middle, rather than on top of a node.
+    let best = null;
+    for (let dy = -120; dy <= 120; dy += 12) {
+      for (let dx = -200; dx <= 200; dx += 20) {
+        const d = dx * dx + 4 * dy * dy;
+        if ((!best || d < best.d) && !hits(mid.x + dx, mid.y + dy)) best = { x: mid.x + dx, y: mid.y + dy, d };
+      }
+    }
+    return best ? { x: best.x, y: best.y } : mid;
   }
 
   function drawOverlays(c, step, expanded) {
