@@ -17,7 +17,7 @@ from chainrule import show
 from chainrule.language.examples import example
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from .helpers import trace_for
+from .helpers import close, parse, trace_for
 
 # A two-neuron scalar net: 23 nodes, two fan-ins and a fan-out per input.
 NET = """x1 = 0.5
@@ -277,3 +277,68 @@ def test_the_output_is_named_for_what_it_is(make_page, live_server, api):
     entry = page.locator("[data-current-entry]")
     expect(entry).to_contain_text("L is o, the output")
     assert "loss" not in page.locator(".col-right").inner_text().lower()
+
+
+def edge_ids(trace: dict, step: dict) -> list[str]:
+    """The graph's id (SRC>DST#SLOT) of each edge a backward step pushes, in order."""
+    node = next(n for n in trace["nodes"] if n["id"] == step["node"])
+    used: set[int] = set()
+    ids = []
+    for e in step["edges"]:
+        slot = next(i for i, src in enumerate(node["inputs"]) if src == e["to"] and i not in used)
+        used.add(slot)
+        ids.append(f"{e['to']}>{node['id']}#{slot}")
+    return ids
+
+
+def number(text: str) -> float:
+    return float(text.strip().replace("−", "-"))
+
+
+def test_pushed_edges_carry_their_contribution(make_page, live_server, api):
+    program = NET
+    trace = trace_for(api, program)
+    page = make_page(1280, 800)
+    load(page, live_server, program, trace)
+    page.locator("#phase").click()
+    pushed: set[str] = set()
+    for step in trace["backward"]:
+        page.keyboard.press("ArrowRight")
+        ids = edge_ids(trace, step)
+        current = page.locator("svg#graph g.edge [data-contribution]")
+        expect(current).to_have_count(len(ids))
+        for edge_id, e in zip(ids, step["edges"], strict=True):
+            mark = page.locator(f"svg#graph g.edge[data-edge='{edge_id}'] [data-contribution]")
+            assert close(parse(mark.get_attribute("data-value")), e["contribution"]), edge_id
+            # "upstream × local = contribution", each factor the trace's, the product right.
+            left, result = mark.text_content().split("=")
+            up, local = (number(t) for t in left.split("×"))
+            assert close(up, step["grad"], 1e-2) and close(local, e["local"], 1e-2), (
+                mark.text_content()
+            )
+            assert close(up * local, number(result), 1e-2) and close(
+                number(result), e["contribution"], 1e-2
+            )
+        # Earlier steps' contributions stay on their edges, dimmed.
+        past = pushed - set(ids)
+        expect(page.locator("svg#graph g.edge-contribution.is-past")).to_have_count(len(past))
+        pushed |= set(ids)
+
+
+def test_a_shortened_title_expands_on_hover_and_focus(make_page, live_server, api):
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 800)
+    load(page, live_server, program, trace)
+    out = page.locator(f"svg#graph g.node[data-id='{trace['output']}']")
+    expect(out.locator("text.title")).to_contain_text("(…)")
+    out.hover()
+    full = page.locator("svg#graph .full-title")
+    expect(full).to_have_count(1)
+    text = full.text_content()
+    assert "(…)" not in text and all(name in text for name in ("w", "x", "b", "y")), text
+    page.mouse.move(5, 5)
+    expect(full).to_have_count(0)
+    out.focus()
+    expect(full).to_have_count(1)
+    assert out.get_attribute("data-full") == text

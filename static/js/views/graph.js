@@ -3,7 +3,7 @@
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
 import { num, clip, raw } from "../format.js";
-import { nodeTitle } from "../notation.js";
+import { nodeTitle, opExpr } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
 import { drawExpanded } from "./heatmap.js";
@@ -29,6 +29,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const nodeLayer = viewport.append("g").attr("class", "nodes");
   const labelLayer = viewport.append("g").attr("class", "edge-labels");
   const overlay = viewport.append("g").attr("class", "overlays");
+  const tipLayer = viewport.append("g").attr("class", "full-titles");
   const zoom = createZoom(svg, viewport, (rect) => cull(rect));
   let current = null; // {model, layout, nodeSel, edgeSel, caches, compact}
 
@@ -42,7 +43,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 }, tight);
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
     if (compact) zoom.fit(false); // a small graph is framed per step (update)
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
     const edges = createEdges(edgeLayer, model, layout, compact);
     const els = new Map();
     const parts = new Map();
@@ -59,6 +60,15 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
     nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
+    // A title that shortens its inputs to (…) shows the whole expression on hover or focus.
+    if (!compact) {
+      nodeSel.filter((n) => titles.get(n.id).includes("(…)")).each(function (n) {
+        const full = n.label ? `${n.label} = ${opExpr(n, model, { max: 60 })}` : opExpr(n, model, { max: 60 });
+        d3.select(this).attr("data-full", full)
+          .on("mouseenter.full focus.full", () => showFull(n, full))
+          .on("mouseleave.full blur.full", () => tipLayer.node().replaceChildren());
+      });
+    }
     const edgeInfo = new Map(model.edgeAt.flatMap((row, j) => row.map((at, i) => [at.edgeId, model.trace.backward[j].edges[i]])));
     current = { model, layout, els, parts, edges, compact, narrow, tight, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
     cull(zoom.visibleRect());
@@ -239,6 +249,18 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     return best ? { x: best.x, y: best.y } : mid;
   }
 
+  /** The full expression above a node's box (the title keeps its short form). */
+  function showFull(n, full) {
+    const p = current?.layout.pos.get(n.id);
+    if (!p) return;
+    tipLayer.node().replaceChildren();
+    const w = full.length * 8.6 + 16;
+    const g = tipLayer.append("g").attr("class", "full-title").attr("data-id", n.id)
+      .attr("transform", `translate(${p.x},${p.y - p.h / 2 - 16})`);
+    g.append("rect").attr("x", -w / 2).attr("y", -13).attr("width", w).attr("height", 26).attr("rx", 6);
+    g.append("text").attr("y", 5).text(full);
+  }
+
   function drawOverlays(c, step, expanded) {
     overlay.selectAll("*").remove();
     for (const id of c.expanded ?? []) if (!expanded.has(id)) c.els.get(id)?.attr("aria-expanded", "false");
@@ -296,7 +318,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
 
   function clear() {
     current = null;
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
   }
 
   return {
