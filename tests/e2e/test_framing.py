@@ -342,3 +342,73 @@ def test_a_shortened_title_expands_on_hover_and_focus(make_page, live_server, ap
     out.focus()
     expect(full).to_have_count(1)
     assert out.get_attribute("data-full") == text
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_practice_asks_with_the_graph_in_view(make_page, live_server, api, width, height):
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(width, height)
+    load(page, live_server, program, trace, "&practice=1")
+    page.locator("button[data-action=forward]").click()  # the first backward step asks
+    field = page.locator("input[data-predict]").first
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    state = page.evaluate("""() => {
+      const svg = document.querySelector('svg#graph');
+      const r = svg.getBoundingClientRect();
+      const area = [Math.max(r.left, 0), Math.max(r.top, 0),
+                    Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
+      const boxes = [...svg.querySelectorAll('g.node rect.box')].map((b) => {
+        const q = b.getBoundingClientRect(); return [q.left, q.top, q.right, q.bottom]; });
+      const active = svg.querySelector('g.node.is-active rect.box')?.getBoundingClientRect();
+      return { area, boxes, fit: svg.dataset.fit,
+               active: active && [active.left, active.top, active.right, active.bottom] };
+    }""")
+    if state["fit"] == "all":
+        assert all(inside(b, state["area"]) for b in state["boxes"]), state
+    assert state["active"] and inside(state["active"], state["area"]), state
+    # The prompt gives the input's value as its value, not as "= answer".
+    about = page.locator(".practice-edge .practice-about").first
+    expect(about).to_contain_text("Edge to input")
+    expect(about).to_contain_text(", its value ")
+    # The page's own fonts (sans for words, mono for maths), not a serif.
+    fonts = page.eval_on_selector_all(
+        ".practice-upstream, .practice-about, .practice-field label",
+        "els => els.map(e => getComputedStyle(e).fontFamily)",
+    )
+    assert fonts and not any("serif" in f.lower().replace("sans-serif", "") for f in fonts), fonts
+
+
+def test_the_history_keeps_the_current_entry_in_view(make_page, live_server, api):
+    program = PROGRAMS["net"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 800)
+    load(page, live_server, program, trace)
+    page.locator("#phase").click()
+    page.keyboard.press("End")
+    expect(page.locator("[data-current-entry]")).to_be_in_viewport()
+    # The first entries are scrolled away (or folded), not shown.
+    expect(page.locator("#ledger [data-step='1']")).not_to_be_in_viewport()
+
+
+def test_lecture_charts_keep_axis_titles_off_the_tick_labels(make_page, live_server):
+    page = make_page(1280, 720)
+    for path in ("/train", "/compare"):
+        page.goto(f"{live_server}{path}?lecture=1")
+        expect(page.locator("svg .axis-title, svg .axis-label").first).to_be_attached()
+        overlaps = page.evaluate("""() => {
+          const out = [];
+          for (const t of document.querySelectorAll('svg .axis-title, svg .axis-label')) {
+            const r = t.getBoundingClientRect();
+            if (!r.width) continue;
+            for (const k of t.closest('svg').querySelectorAll('.tick text')) {
+              const q = k.getBoundingClientRect();
+              if (q.width && r.left < q.right && r.right > q.left
+                  && r.top < q.bottom && r.bottom > q.top)
+                out.push([t.textContent, k.textContent]);
+            }
+          }
+          return out;
+        }""")
+        assert not overlaps, (path, overlaps)
