@@ -169,10 +169,12 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     }
     // A badge that stays keeps its place; the current ones are placed around them.
     const kept = c.badges ??= new Map();
-    const box = (p, w) => ({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
+    const box = (p, w, h = 22) => ({ x0: p.x - w / 2, y0: p.y - h / 2, x1: p.x + w / 2, y1: p.y + h / 2 });
+    // A phone's top-to-bottom graph has no room beside an edge: the contribution goes under the local badge.
+    const stack = c.narrow;
     const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
     const scalar = (d) => d.up !== undefined && !Array.isArray(d.up) && !Array.isArray(d.edge.local) && !Array.isArray(d.edge.contribution);
-    for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w));
+    for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w, kept.get(d.id).h));
     for (const d of [...items].sort((p, q) => (p.kind === "current" ? 0 : 1) - (q.kind === "current" ? 0 : 1))) {
       d.text = text(d);
       d.wl = d.text.length * 8.6 + 12;
@@ -180,11 +182,14 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
       d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
       d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
-      d.w = d.wl + (d.sum ? 4 + d.wc : 0);
+      d.w = stack ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
+      d.h = stack && d.sum ? 46 : 22;
+      // Where each part sits in the badge: [x of the local badge's centre, y], and the contribution's.
+      d.at = stack && d.sum ? [[0, -12], [0, 12]] : [[(d.wl - d.w) / 2, 0], [d.w / 2 - d.wc / 2, 0]];
       if (d.kind === "past" && kept.has(d.id)) { d.p = kept.get(d.id); continue; }
-      d.p = placeLabel(c, c.edges.path(d.id), d.w, 22, placed);
-      kept.set(d.id, { ...d.p, w: d.w });
-      placed.push(box(d.p, d.w));
+      d.p = placeLabel(c, c.edges.path(d.id), d.w, d.h, placed);
+      kept.set(d.id, { ...d.p, w: d.w, h: d.h });
+      placed.push(box(d.p, d.w, d.h));
     }
     labelLayer.selectAll("g.edge-label").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
@@ -195,8 +200,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
       const g = d3.select(this).attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id)
         .classed("is-past", d.kind === "past").classed("on-path", onPath.has(d.id));
-      g.select("text").text(d.text).attr("x", (d.wl - d.w) / 2);
-      g.select("rect").attr("x", -d.w / 2).attr("y", -11).attr("width", d.wl).attr("height", 22);
+      const [x, y] = d.at[0];
+      g.select("text").text(d.text).attr("x", x).attr("y", y + 5);
+      g.select("rect").attr("x", x - d.wl / 2).attr("y", y - 11).attr("width", d.wl).attr("height", 22);
     });
     // Each contribution: g.edge [data-contribution] on the current step's
     // edges (data-value = the contribution), dimmed on earlier steps' edges.
@@ -209,9 +215,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const now = d.kind === "current";
       const g = d3.select(this).attr("class", now ? "edge edge-contribution" : "edge-contribution is-past")
         .attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id);
-      g.select("text").text(d.sum).attr("x", d.w / 2 - d.wc / 2)
+      const [x, y] = d.at[1];
+      g.select("text").text(d.sum).attr("x", x).attr("y", y + 5)
         .attr("data-contribution", now ? "" : null).attr("data-value", now ? raw(d.edge.contribution) : null);
-      g.select("rect").attr("x", d.w / 2 - d.wc).attr("y", -11).attr("width", d.wc).attr("height", 22);
+      g.select("rect").attr("x", x - d.wc / 2).attr("y", y - 11).attr("width", d.wc).attr("height", 22);
     });
   }
 
