@@ -182,12 +182,28 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
       d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
       d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
-      d.w = stack ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
-      d.h = stack && d.sum ? 46 : 22;
-      // Where each part sits in the badge: [x of the local badge's centre, y], and the contribution's.
-      d.at = stack && d.sum ? [[0, -12], [0, 12]] : [[(d.wl - d.w) / 2, 0], [d.w / 2 - d.wc / 2, 0]];
-      if (d.kind === "past" && kept.has(d.id)) { d.p = kept.get(d.id); continue; }
-      d.p = placeLabel(c, c.edges.path(d.id), d.w, d.h, placed);
+      const shape = (stacked) => {
+        d.w = stacked ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
+        d.h = stacked && d.sum ? 46 : 22;
+        // Where each part sits in the badge: [x, y] of the local badge's centre, and the contribution's.
+        d.at = stacked && d.sum ? [[0, -12], [0, 12]] : [[(d.wl - d.w) / 2, 0], [d.w / 2 - d.wc / 2, 0]];
+      };
+      shape(stack);
+      if (d.kind === "past" && kept.has(d.id)) {
+        d.p = kept.get(d.id);
+        shape(d.p.stacked);
+        continue;
+      }
+      // Side by side where it fits along its edge, else stacked (narrower), else the nearest free spot.
+      const path = c.edges.path(d.id);
+      d.p = placeLabel(c, path, d.w, d.h, placed, false);
+      if (!d.p && d.sum && !stack) {
+        shape(true);
+        d.p = placeLabel(c, path, d.w, d.h, placed, false);
+        if (!d.p) shape(false);
+      }
+      d.p ??= placeLabel(c, path, d.w, d.h, placed, true);
+      d.p.stacked = d.h > 22;
       kept.set(d.id, { ...d.p, w: d.w, h: d.h });
       placed.push(box(d.p, d.w, d.h));
     }
@@ -201,6 +217,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const g = d3.select(this).attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id)
         .classed("is-past", d.kind === "past").classed("on-path", onPath.has(d.id));
       const [x, y] = d.at[0];
+      const lead = d.p.anchor ? [{ x1: 0, y1: 0, x2: d.p.anchor.x - d.p.x, y2: d.p.anchor.y - d.p.y }] : [];
+      g.selectAll("line.leader").data(lead).join((en) => en.insert("line", ":first-child").attr("class", "leader"))
+        .attr("x1", (l) => l.x1).attr("y1", (l) => l.y1).attr("x2", (l) => l.x2).attr("y2", (l) => l.y2);
       g.select("text").text(d.text).attr("x", x).attr("y", y + 5);
       g.select("rect").attr("x", x - d.wl / 2).attr("y", y - 11).attr("width", d.wl).attr("height", 22);
     });
@@ -224,7 +243,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
 
   /** A badge's place on its edge: the middle if it covers no node box,
    * arrowhead or other badge, else the nearest free spot along or beside it. */
-  function placeLabel(c, path, w, h, placed) {
+  function placeLabel(c, path, w, h, placed, anywhere = true) {
     const len = path.getTotalLength();
     const mid = path.getPointAtLength(len / 2);
     const near = [];
@@ -244,14 +263,22 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
-    // Crowded (a wide contribution badge between close ranks): the nearest
-    // free spot around the middle, rather than on top of a node.
+    if (!anywhere) return null;
+    // Crowded (a wide contribution badge between close ranks): the free spot
+    // nearest the edge, rather than on top of a node.
     let best = null;
     for (let dy = -120; dy <= 120; dy += 12) {
       for (let dx = -200; dx <= 200; dx += 20) {
-        const d = dx * dx + 4 * dy * dy;
-        if ((!best || d < best.d) && !hits(mid.x + dx, mid.y + dy)) best = { x: mid.x + dx, y: mid.y + dy, d };
+        const x = mid.x + dx;
+        const y = mid.y + dy;
+        const d = Math.min(...along.map((q) => (q.x - x) ** 2 + 2 * (q.y - y) ** 2));
+        if ((!best || d < best.d) && !hits(x, y)) best = { x, y, d };
       }
+    }
+    // Away from its edge, a badge points back at it (a faint leader line).
+    if (best) {
+      const q = along.reduce((a, b) => ((a.x - best.x) ** 2 + (a.y - best.y) ** 2 <= (b.x - best.x) ** 2 + (b.y - best.y) ** 2 ? a : b));
+      return { x: best.x, y: best.y, anchor: { x: q.x, y: q.y } };
     }
     return best ? { x: best.x, y: best.y } : mid;
   }
