@@ -5,6 +5,7 @@
 import { activeAt, termsAt, fanIn, eqContribution } from "../model.js";
 import { num, term, clip, raw, flatten } from "../format.js";
 import { gradName, opExpr, localSymbol, inputName, shapeOf } from "../notation.js";
+import { outputName } from "./legend.js";
 
 const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
 const span = (parent, cls, text) => parent.append("span").attr("class", cls).text(text);
@@ -13,7 +14,7 @@ const span = (parent, cls, text) => parent.append("span").attr("class", cls).tex
 export function renderEntry(li, m, k, { full, eq, onFocusEdge }) {
   const a = activeAt(m, k);
   const node = m.byId.get(a.id);
-  li.attr("data-step", k).classed("is-past", !full).classed("is-current", full)
+  li.attr("data-step", k).attr("data-current-entry", full ? "" : null).classed("is-past", !full).classed("is-current", full)
     .classed("is-forward", a.phase === "forward").classed("is-backward", a.phase === "backward");
   const head = li.append("p").attr("class", "entry-head");
   span(head, "step-no", `${k}`);
@@ -51,7 +52,7 @@ function backwardEntry(li, head, m, node, st, j, opts) {
   if (isOut) {
     span(up, "sym", "∂L/∂L = ");
     span(up, "result", num(st.grad));
-    if (opts.full) span(up, "why", "  Start here: the loss changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.");
+    if (opts.full) span(up, "why", `  Start here: L is ${outputName(node)}, the output, and it changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.`);
   } else {
     span(up, "sym", `upstream ∂L/∂${name} = `);
     values(up, "result", st.grad);
