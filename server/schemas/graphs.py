@@ -166,6 +166,14 @@ class Overwrite(BaseModel):
                     "the last contribution it received")
 
 
+class TensorPath(BaseModel):
+    leaf: str = Field(description="the tensor leaf's name")
+    nodes: list[str] = Field(description="the path's node ids, from the output down to the leaf")
+    slots: list[int] = Field(description="per step down, the input slot taken")
+    contribution: Tensor = Field(description="the upstream 1 pushed back along this path only: "
+                                             "its share of the leaf's gradient, per entry")
+
+
 class Trace(BaseModel):
     format: Literal["chainrule.trace/1"]
     output: str
@@ -177,3 +185,7 @@ class Trace(BaseModel):
     overwrite: Overwrite = Field(description="the backward pass replayed with = instead of += "
                                              "at nodes used more than once")
     check: dict[str, LeafCheck] | None = None
+    paths: list[TensorPath] | None = Field(
+        None, description="programs with tensor leaves: for each tensor leaf, every "
+                          "output-to-leaf path (none listed past 24) with its contribution; "
+                          "a leaf's paths add up to its gradient")

@@ -207,3 +207,29 @@ def test_a_node_used_twice_names_its_share():
     texts = [e["explain"]["worked"]["text"] for st in t["backward"] for e in st["edges"]
              if e["to"] == node(t, "x")["id"]]
     assert len(texts) == 2 and all(s.startswith("the contribution to ∂L/∂x₀") for s in texts)
+
+
+@pytest.mark.parametrize("program", [
+    "X = [[1, 2], [3, -1]]\nW = [[0.5], [-0.25]]\nb = [0.1]\ny = [[1], [0]]\n"
+    "pred = X @ W + b\nloss = mean((pred - y)**2) + 0.1*sum(W*W)",
+    "x = [1.0, -2.0, 0.5]\nh = tanh(x) * x\nloss = sum(h * h) + mean(x)",
+    "z = [[0.2, -1.0, 0.4]]\nW = [[1.0, 0.5], [-0.3, 0.2], [0.1, 0.7]]\n"
+    "loss = cross_entropy(relu(z @ W) + z @ W, 1)",
+])
+def test_tensor_paths_add_up_to_each_entry_of_the_gradient(program):
+    t = trace_program(program)
+    tensors = {n["label"] for n in t["nodes"] if n["kind"] == "leaf" and n["shape"]}
+    assert {p["leaf"] for p in t["paths"]} == tensors
+    for name in tensors:
+        paths = [p for p in t["paths"] if p["leaf"] == name]
+        total = sum(np.asarray(p["contribution"], dtype=float) for p in paths)
+        assert np.allclose(total, t["gradients"][name])
+        ids = {n["id"]: n for n in t["nodes"]}
+        for p in paths:
+            assert p["nodes"][0] == t["output"] and ids[p["nodes"][-1]]["label"] == name
+            for up, down, slot in zip(p["nodes"][:-1], p["nodes"][1:], p["slots"], strict=True):
+                assert ids[up]["inputs"][slot] == down
+
+
+def test_scalar_programs_have_no_tensor_paths():
+    assert "paths" not in trace_program("w = 2.0\nloss = w*w")
