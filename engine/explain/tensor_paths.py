@@ -22,14 +22,14 @@ MAX_PATHS = 24  # as the page lists them (static/js/paths.js MAX_LISTED)
 
 def tensor_paths(graph: Graph, output: int, leaves: dict[str, int]) -> list | None:
     """[{"leaf", "nodes": [ids output first], "slots": [...], "contribution"}] for
-    every path of every tensor leaf; None when the program has no tensor leaf."""
-    tensor_leaves = {name: i for name, i in leaves.items()
-                     if graph.kinds[i] is LEAF and graph.values[i].__class__ is not float}
-    if not tensor_leaves:
+    every path of every leaf; None when the program has no tensor."""
+    if all(v.__class__ is float for v in graph.values):
         return None
+    # In a program with tensors even a scalar leaf's paths can cross tensor edges.
+    named = {name: i for name, i in leaves.items() if graph.kinds[i] is LEAF}
     counts = _path_counts(graph, output)
     out = []
-    for name, leaf in tensor_leaves.items():
+    for name, leaf in named.items():
         if 0 < counts[leaf] <= MAX_PATHS:
             out += [{"leaf": name, **_contribution(graph, nodes, slots)}
                     for nodes, slots in _paths(graph, output, leaf)]

@@ -133,7 +133,7 @@ def _elementwise(op, name, grad, out_name, x_shape, g, local, c, formula, uses) 
         text = (f"mse is the mean of the {n} squared differences, so backward each entry gets "
                 f"the upstream × its local derivative {formula} (the 1/{n} of the mean "
                 f"included).")
-    shown_local = shape_text(l_shape) if not constant else f"{local:g}".replace("-", MINUS)
+    shown_local = shape_text(l_shape) if not constant else _constant(local)
     shapes = f"upstream {shape_text(g_shape)} ⊙ local {shown_local} → {shape_text(product)}"
     sum_over = None
     if product != tuple(x_shape):
@@ -172,8 +172,8 @@ def _worked_elementwise(name, grad, index, product, x_shape, g, local, c) -> dic
             syms.append(entry("g", p))
             nums.append(factor(float(gb[p])) if len(positions) > 1 else number(float(gb[p])))
         elif constant:
-            syms.append(f"{entry('g', p)}·({local:g})".replace("-", MINUS))
-            nums.append(f"{factor(float(gb[p]))}·({local:g})".replace("-", MINUS))
+            syms.append(f"{entry('g', p)}·({_constant(local)})")
+            nums.append(f"{factor(float(gb[p]))}·({_constant(local)})")
         else:
             syms.append(f"{entry('g', p)}·{entry('local', p)}")
             nums.append(f"{factor(float(gb[p]))}·{factor(float(lb[p]))}")
@@ -183,6 +183,11 @@ def _worked_elementwise(name, grad, index, product, x_shape, g, local, c) -> dic
         shown.pop(1)
     return {"entry": list(index), "text": f"{_sym(grad, name, index)} = {' = '.join(shown)}",
             "value": value}
+
+
+def _constant(v: float) -> str:
+    """A local derivative that is one number for every entry: 1, −1, or 4 digits."""
+    return {1.0: "1", -1.0: MINUS + "1"}.get(v) or number(v)
 
 
 def _join(terms: list[str]) -> str:

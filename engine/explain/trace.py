@@ -113,7 +113,7 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                    "contribution": jsonable(c), "grad_after": jsonable(after)}
             if any(v.__class__ is not float for v in (g, c, out_value, *xs)):
                 if uses is None:  # counted once, and only for a program with tensors
-                    uses = _uses(graph)
+                    uses = _uses(len(values), steps)
                 row["explain"] = _explained(op.name, k, names, shown_name(i), xs, out_value,
                                             g, local, c, formula, uses[j])
             out_edges.append(row)
@@ -121,15 +121,13 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
     return out
 
 
-def _uses(graph: Graph) -> list[int]:
+def _uses(n: int, steps: list) -> list[int]:
     """How many contributions each node receives: more than one makes an edge's
     worked entry 'the contribution to' the gradient rather than all of it."""
-    uses = [0] * len(graph)
-    for i, ins in enumerate(graph.inputs):
-        op = graph.ops[i]
-        for k, j in enumerate(ins):
-            if op is not None and k not in op.nondiff:
-                uses[j] += 1
+    uses = [0] * n
+    for _, _, edges in steps:
+        for edge in edges:
+            uses[edge[0]] += 1
     return uses
 
 

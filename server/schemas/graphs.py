@@ -167,7 +167,7 @@ class Overwrite(BaseModel):
 
 
 class TensorPath(BaseModel):
-    leaf: str = Field(description="the tensor leaf's name")
+    leaf: str = Field(description="the leaf's name")
     nodes: list[str] = Field(description="the path's node ids, from the output down to the leaf")
     slots: list[int] = Field(description="per step down, the input slot taken")
     contribution: Tensor = Field(description="the upstream 1 pushed back along this path only: "
@@ -186,6 +186,6 @@ class Trace(BaseModel):
                                              "at nodes used more than once")
     check: dict[str, LeafCheck] | None = None
     paths: list[TensorPath] | None = Field(
-        None, description="programs with tensor leaves: for each tensor leaf, every "
+        None, description="programs with a tensor: for each leaf, every "
                           "output-to-leaf path (none listed past 24) with its contribution; "
                           "a leaf's paths add up to its gradient")

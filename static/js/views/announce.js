@@ -3,6 +3,7 @@
 // a spoken label on each graph node. Every number comes from the trace.
 import { activeAt, nodeName, shownAt } from "../model.js";
 import { num } from "../format.js";
+import { isSmallTensor, tensorText } from "../tensor-format.js";
 import { d3 } from "../lib.js";
 
 
@@ -41,8 +42,8 @@ export function renderNodeTable(table, m, k) {
     .each(function (n) {
       const shown = shownAt(m, n, k);
       const cells = [nodeName(n, m), n.kind === "op" ? n.text || n.op : n.kind,
-        shown.value === undefined ? "not yet" : num(shown.value),
-        shown.grad === undefined ? "not yet" : num(shown.grad)];
+        shown.value === undefined ? "not yet" : isSmallTensor(shown.value) ? tensorText(shown.value) : num(shown.value),
+        shown.grad === undefined ? "not yet" : isSmallTensor(shown.grad) ? tensorText(shown.grad) : num(shown.grad)];
       d3.select(this).selectAll("td").data(cells).join("td").text((c) => c);
     });
 }
