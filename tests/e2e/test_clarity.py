@@ -89,7 +89,7 @@ def test_a_tensor_upstream_opens_to_every_value_and_they_add_up_to_cs_gradient(p
     mul = node_of(trace, op="mul")
     go_slider(page, F + 1 + step_index(trace, mul["id"]))
     line = page.locator("#ledger .is-current [data-sum-axis]")
-    expect(line).to_contain_text("sum over the batch axis")
+    expect(line).to_contain_text("sum over the broadcast axis 0: (3, 2) → (2,)")
     panel = page.locator(".ledger-panel")
     assert page.eval_on_selector(".ledger-panel", "p => p.scrollWidth <= p.clientWidth + 1")
     box, pbox = line.bounding_box(), panel.bounding_box()

@@ -181,7 +181,8 @@ function tensorLines(row, m, node, st, e, slot) {
   if (ex.sum_over) {
     const s = row.append("p").attr("class", "line shapes broadcast").attr("data-sum-axis", ex.sum_over.axes.join(","));
     span(s, "tag tag-shape", "sum");
-    span(s, "sym", `sum over axis ${ex.sum_over.axes.join(", ")}: ${ex.sum_over.text}. ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the entries it was copied to.`);
+    const axes = ex.sum_over.axes;
+    span(s, "sym", `sum over the broadcast ax${axes.length === 1 ? "is" : "es"} ${axes.join(", ")}: ${ex.sum_over.text}. ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the entries it was copied to.`);
   }
   if (!ex.worked) return;
   const w = row.append("p").attr("class", "line worked-entry").attr("data-entry", ex.worked.entry.join(","))
@@ -208,7 +209,6 @@ function tensorLines(row, m, node, st, e, slot) {
 /** A number, or a tensor summarised as "[1.2, −0.8, … 6 values]" that opens
  * to every value, so a sum over them can be checked by hand. */
 function values(parent, cls, v) {
-  if (isSmallTensor(v)) return span(parent, cls, tensorText(v)).attr("data-values", raw(v));
   const short = num(v);
   if (!Array.isArray(v) || !short.includes("…")) return span(parent, cls, short);
   const d = parent.append("details").attr("class", `${cls} all-values`).attr("data-values", raw(v))
