@@ -183,4 +183,5 @@ def test_tensor_steps_say_their_shapes_and_the_sum_over_the_batch_axis(page: Pag
     shapes = page.locator("#ledger .is-current .ledger-row .shapes")
     up = shape_text(nodes[st["node"]]["shape"])
     bt = shape_text(list(reversed(b["shape"])))
-    expect(shapes.first).to_contain_text(f"· {b['label'] or 'W'}ᵀ: {up}·{bt} → {shape_text(a['shape'])}")
+    expect(shapes.first).to_contain_text(
+        f"· {b['label'] or 'W'}ᵀ: {up}·{bt} → {shape_text(a['shape'])}")
