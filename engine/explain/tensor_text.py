@@ -15,7 +15,18 @@ import math
 
 import numpy as np
 
-from .worked import MINUS, factor, number
+from .worked import MINUS
+from .worked import factor as _factor
+from .worked import number as _number
+
+def number(v: float) -> str:
+    """4 significant digits (worked.number), and 0 for −0: a relu blocks, it has no sign."""
+    return _number(0.0 if v == 0 else v)
+
+
+def factor(v: float) -> str:
+    return _factor(0.0 if v == 0 else v)
+
 
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 MAX_TERMS = 12  # a worked sum longer than this is written with "…"
@@ -136,7 +147,8 @@ def _elementwise(op, name, grad, out_name, x_shape, g, local, c, formula, uses) 
     shown_local = shape_text(l_shape) if not constant else _constant(local)
     shapes = f"upstream {shape_text(g_shape)} ⊙ local {shown_local} → {shape_text(product)}"
     sum_over = None
-    if product != tuple(x_shape):
+    # Only a real copy is undone by a sum: (4,) → (1, 4) adds an axis of length 1, copies nothing.
+    if product != tuple(x_shape) and math.prod(product) != math.prod(x_shape):
         axes = _broadcast_axes(product, x_shape)
         sum_over = {"axes": axes, "from_shape": list(product), "to_shape": list(x_shape),
                     "text": f"{shape_text(product)} → {shape_text(x_shape)}"}

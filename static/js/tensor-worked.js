@@ -12,7 +12,7 @@ const MAX_TERMS = 12;
 export function number(v) {
   if (typeof v === "string") return v === "NaN" ? "nan" : v === "Infinity" ? "inf" : MINUS + "inf";
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : `${MINUS}inf`;
-  if (v === 0) return (Object.is(v, -0) ? MINUS : "") + "0.0";
+  if (v === 0) return "0.0"; // −0 too: a relu that blocks has no sign
   const [mant, e] = v.toExponential(3).split("e");
   const exp = Number(e);
   let s;

@@ -90,6 +90,7 @@ def test_digits_on_a_phone(page: Page, artifacts):
     fill(page, epochs="4", seed="0")
     page.locator("#train-button").click()
     expect(page.locator("#status")).to_have_attribute("data-stopped", "max_steps", timeout=15_000)
+    expect(page.locator("#status")).to_contain_text("after 4 epochs")  # epochs count from 1
     expect(page.locator("#accuracy")).to_contain_text("Test accuracy")
     cells = page.locator("#digits-grid figure.digit")
     assert cells.count() == 120

@@ -172,7 +172,9 @@ function draw() {
   if (run.done) {
     const reason = { converged: "converged", max_steps: "reached max steps", diverged: "diverged",
       cancelled: "cancelled", time_limit: "hit the time limit" }[run.done.stopped];
-    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${Math.max(0, h.length - 1)} epochs`;
+    // Epochs are numbered from 1 (digits) or from 0, the untrained start (classify): count the last one's number.
+    const epochs = last?.epoch ?? 0;
+    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${epochs} epoch${epochs === 1 ? "" : "s"}`;
     $("#status").textContent = `Stopped: ${reason} after ${steps}.`;
     $("#status").dataset.stopped = run.done.stopped;
   } else if (last) {

@@ -169,7 +169,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
-    return mid;
+    return { x: mid.x, y: mid.y }; // a plain object: a DOMPoint's x, y do not survive {...p}
   }
 
   function drawOverlays(c, step, expanded) {
