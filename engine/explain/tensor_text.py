@@ -19,6 +19,7 @@ from .worked import MINUS
 from .worked import factor as _factor
 from .worked import number as _number
 
+
 def number(v: float) -> str:
     """4 significant digits (worked.number), and 0 for −0: a relu blocks, it has no sign."""
     return _number(0.0 if v == 0 else v)
