@@ -325,8 +325,8 @@ def _cross_entropy(name, grad, xs, g, local, c) -> dict:
     scale = "" if n == 1 else f", divided by the batch size N = {n} (the loss is a mean over rows)"
     times = "" if gv == 1.0 else f", times the upstream {number(gv)}"
     where = "" if n == 1 else f" Row 0 (class {t[0]}): "
-    text = (f"cross_entropy is the mean over rows of −log softmax(z)[y]; its gradient with "
-            f"respect to the logits {name} has the closed form softmax({name}) − onehot(y)"
+    text = (f"cross_entropy is the mean over rows of −log softmax(row)[y]; its gradient with "
+            f"respect to {name} has the closed form softmax({name}) − onehot(y)"
             f"{scale}{times}.{where or ' '}softmax = {_row(s[0])}, onehot({t[0]}) = "
             f"{_row(onehot[0])}, difference {_row(row)}"
             + (f", / {n} = {_row(row / n)}" if n > 1 else "") + ".")

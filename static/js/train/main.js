@@ -264,6 +264,9 @@ function drawDigits(done) {
   $("#accuracy").textContent = `Test accuracy ${(done.test_accuracy * 100).toFixed(1)}% ` +
     `(train ${(done.train_accuracy * 100).toFixed(1)}%) in ${done.seconds.toFixed(2)} s`;
   renderDigits($("#digits-grid"), done);
+  // The program is tens of kilobytes: it travels in the fragment, which is never sent to the server.
+  // Step 1 is the digit itself (the leaf x): the view opens on its image.
+  $("#open-digit").href = `/#${new URLSearchParams({ program: done.sample, step: "1" })}`;
   renderConfusion($("#confusion"), done.confusion);
 }
 

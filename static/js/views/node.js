@@ -23,7 +23,7 @@ export function sizeOf(node, compact, fullTitle, fan = 1) {
     const g = gridSize(grid);
     return { width: Math.max(148, title.length * CHAR + 40, g.width + 20), height: 50 + g.height };
   }
-  if (isTensor(node)) return { width: Math.max(148, title.length * CHAR + 40), height: 108 };
+  if (isTensor(node)) return { width: Math.max(148, title.length * CHAR + 40), height: isImage(node) ? 150 : 108 };
   const longest = Math.max(title.length + 3, num(node.value).length + 2, num(node.grad).length + 4 + (fan > 1 ? 9 : 0));
   return { width: Math.max(96, longest * CHAR + 24), height: 74 };
 }
@@ -33,6 +33,14 @@ export function sizeOf(node, compact, fullTitle, fan = 1) {
 const CELL_W = 62;
 const CELL_H = 17;
 const LABEL_H = 15;
+
+/** A vector of k² entries (k ≥ 4), such as a digit's 64 pixels, folds into a k × k
+ * heat map: drawn larger, it is the image. */
+function isImage(node) {
+  const n = node.shape?.length === 1 ? node.shape[0] : 0;
+  const k = Math.round(Math.sqrt(n));
+  return n >= 16 && k * k === n;
+}
 
 /** Rows × columns the node's numbers are drawn in, or null for a heat map. */
 export function numberGrid(node) {
@@ -160,7 +168,7 @@ export function updateNode(parts, node, shown, compact) {
     g.setAttribute("data-value", known ? raw(shown.value) : "");
     g.classList.toggle("has-value", known);
     if (parts.numValue) fillCells(parts.numValue, known ? shown.value : null, node, "value");
-    else if (parts.hmValue) drawHeatmap(parts.hmValue, known ? shown.value : null, "value");
+    else if (parts.hmValue) drawHeatmap(parts.hmValue, known ? shown.value : null, "value", isImage(node) ? { box: [64, 80] } : {});
     else parts.value.textContent = known ? (compact ? clip(num(shown.value), 10) : `= ${num(shown.value)}`) : "";
   }
   const partial = shown.grad !== undefined && shown.got < shown.of;
@@ -177,7 +185,7 @@ export function updateNode(parts, node, shown, compact) {
       parts.box.style.fill = color;
       parts.title.style.fill = parts.value.style.fill = known ? inkOn(dominant(shown.grad)) : "";
     } else if (parts.numGrad) fillCells(parts.numGrad, known ? shown.grad : null, node, "grad");
-    else if (parts.hmGrad) drawHeatmap(parts.hmGrad, known ? shown.grad : null, "grad");
+    else if (parts.hmGrad) drawHeatmap(parts.hmGrad, known ? shown.grad : null, "grad", isImage(node) ? { box: [64, 80] } : {});
     else {
       const none = node.grad === null || node.grad === undefined;
       parts.chipRect.style.fill = color;
