@@ -30,7 +30,7 @@ export function sizeOf(node, compact, fullTitle, fan = 1) {
 
 // A tensor of up to SMALL entries shows every number: a grid of its value and
 // one of its gradient, side by side for a column, stacked otherwise.
-const CELL_W = 62;
+const CELL_W = 66;
 const CELL_H = 17;
 const LABEL_H = 15;
 
