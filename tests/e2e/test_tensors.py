@@ -172,3 +172,26 @@ def test_the_path_view_of_a_tensor_leaf_entry_sums_to_its_gradient(page: Page, a
         total = view.locator(".paths-total")
         assert close(parse(total.get_attribute("data-value")), at(grad, index))
         assert "Jacobians" not in view.inner_text()
+
+
+def test_the_ledger_writes_small_tensors_out_and_folds_big_ones(page: Page, api):
+    trace = trace_for(api, VECTOR)
+    page.goto("/")
+    build(page, VECTOR, trace)
+    j = matmul_steps(trace)[0]
+    st = trace["backward"][j]
+    go_slider(page, len(trace["forward"]) + 1 + j)
+    rows = page.locator("#ledger .is-current .ledger-row")
+    ids = {n["id"]: n for n in trace["nodes"]}
+    for i, e in enumerate(st["edges"]):
+        result = rows.nth(i).locator(".contribution .result").first
+        n = len(flat(e["contribution"]))
+        if n <= 12:  # v's 8 entries: every number at once
+            assert [number(x) for x in re.findall(r"[−\d.e]+", result.inner_text())] == \
+                [number(fmt(x)) for x in flat(e["contribution"])]
+        else:  # M's 16: a summary that opens to every value
+            assert ids[e["to"]]["label"] == "M"
+            expect(result.locator("summary")).to_contain_text(f"… {n} values")
+            result.locator("summary").click()
+            listed = result.locator(".values-list").inner_text()
+            assert len(re.findall(r"[−\d.e]+", listed)) == n

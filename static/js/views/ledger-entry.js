@@ -209,6 +209,8 @@ function tensorLines(row, m, node, st, e, slot) {
 /** A number, or a tensor summarised as "[1.2, −0.8, … 6 values]" that opens
  * to every value, so a sum over them can be checked by hand. */
 function values(parent, cls, v) {
+  // Up to 12 entries every number is written out, nested as numpy prints it.
+  if (isSmallTensor(v) && flatten(v).length > 3) return span(parent, `${cls} all-values-inline`, tensorText(v)).attr("data-values", raw(v));
   const short = num(v);
   if (!Array.isArray(v) || !short.includes("…")) return span(parent, cls, short);
   const d = parent.append("details").attr("class", `${cls} all-values`).attr("data-values", raw(v))
