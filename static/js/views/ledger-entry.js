@@ -97,6 +97,7 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     });
     const rule = e.explain?.rule;
     if (rule === "sum" || rule === "mean") span(loc, "muted", `  (one number, the same for all ${input.shape.reduce((a, b) => a * b, 1)} entries of ${inputName(m, input.id)})`);
+    else if (tensor && !Array.isArray(e.local)) span(loc, "muted", "  (one number, the same for every entry)");
     else if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
     // tanh′, σ′ and exp′ read the node's own output: say where the number comes from.
     else if (OWN_OUTPUT.has(node.op)) span(loc, "muted uses", `  uses this node's output ${num(node.value)}`);
@@ -166,6 +167,10 @@ function factor(parent, v, label) {
   f.append("span").attr("class", "fl").text(label);
 }
 
+/** Source text inside the engine's sentences, written as the page writes formulas:
+ * (pred - y)**2 → (pred − y)², w*x → w·x. */
+export const pretty = (t) => t.replace(/\*\*2\b/g, "²").replace(/\*\*/g, "^").replace(/\*/g, "·").replace(/-/g, "−");
+
 /** What a tensor edge does backward (the trace's `explain`): the rule in words,
  * the shapes, the sum that undoes a broadcast (only where there was one), and
  * one entry worked out; choosing another entry works that one out. */
@@ -174,10 +179,10 @@ function tensorLines(row, m, node, st, e, slot) {
   const input = m.byId.get(e.to);
   const why = row.append("p").attr("class", "line explain").attr("data-rule", ex.rule);
   span(why, "tag tag-rule", ex.rule === "mean" || ex.rule === "sum" ? "copy" : ex.rule === "broadcast" ? "broadcast" : "rule");
-  span(why, "sym", ex.text);
+  span(why, "sym", pretty(ex.text));
   const p = row.append("p").attr("class", "line shapes");
   span(p, "tag tag-shape", "shapes");
-  span(p, "sym", ex.shapes);
+  span(p, "sym", pretty(ex.shapes));
   if (ex.sum_over) {
     const s = row.append("p").attr("class", "line shapes broadcast").attr("data-sum-axis", ex.sum_over.axes.join(","));
     span(s, "tag tag-shape", "sum");
@@ -188,7 +193,7 @@ function tensorLines(row, m, node, st, e, slot) {
   const w = row.append("p").attr("class", "line worked-entry").attr("data-entry", ex.worked.entry.join(","))
     .attr("data-value", raw(ex.worked.value));
   span(w, "tag tag-worked", "worked");
-  const text = span(w, "sym worked-text", ex.worked.text);
+  const text = span(w, "sym worked-text", pretty(ex.worked.text));
   const entries = input.shape?.length ? indicesOf(input.shape) : [];
   if (entries.length < 2 || entries.length > 4096) return;
   const pick = w.append("label").attr("class", "entry-pick");
@@ -202,7 +207,7 @@ function tensorLines(row, m, node, st, e, slot) {
     const r = workedAt(m, node, st, e, slot, index);
     if (!r) return;
     w.attr("data-entry", index.join(",")).attr("data-value", raw(r.value));
-    text.text(r.text);
+    text.text(pretty(r.text));
   });
 }
 
