@@ -174,8 +174,15 @@ def _broadcast_axes(product: tuple, x_shape: tuple) -> list[int]:
 def _worked_elementwise(name, grad, index, product, x_shape, g, local, c) -> dict:
     """One input entry: the sum, over the output entries it was copied to, of g × local."""
     lead = len(product) - len(x_shape)
-    positions = [p for p in np.ndindex(*product) if all(
-        x_shape[i] == 1 or p[lead + i] == index[i] for i in range(len(x_shape)))]
+    # The output entries this input entry was copied to: every index along the axes
+    # it was broadcast over, its own index elsewhere. Only the terms shown are built.
+    ranges = [range(n) if a < lead or x_shape[a - lead] == 1 else [index[a - lead]]
+              for a, n in enumerate(product)]
+    count = math.prod(len(r) for r in ranges)
+    picks = range(count) if count <= MAX_TERMS else [0, 1, 2, count - 1]
+    sizes = [len(r) for r in ranges]
+    positions = [tuple(r[i] for r, i in zip(ranges, np.unravel_index(k, sizes), strict=True))
+                 for k in picks] if ranges else [()]
     gb = np.broadcast_to(_arr(g), product)
     constant = local.__class__ is float
     lb = None if constant else np.broadcast_to(_arr(local), product)
@@ -191,7 +198,7 @@ def _worked_elementwise(name, grad, index, product, x_shape, g, local, c) -> dic
             syms.append(f"{entry('g', p)}·{entry('local', p)}")
             nums.append(f"{factor(float(gb[p]))}·{factor(float(lb[p]))}")
     value = _value(c, index)
-    shown = [_join(syms), _join(nums), number(value)]
+    shown = [_join(syms, count), _join(nums, count), number(value)]
     if shown[1] == shown[2]:  # one term that is the upstream itself: say it once
         shown.pop(1)
     return {"entry": list(index), "text": f"{_sym(grad, name, index)} = {' = '.join(shown)}",
@@ -203,10 +210,12 @@ def _constant(v: float) -> str:
     return {1.0: "1", -1.0: MINUS + "1"}.get(v) or number(v)
 
 
-def _join(terms: list[str]) -> str:
-    if len(terms) <= MAX_TERMS:
+def _join(terms: list[str], count: int | None = None) -> str:
+    """The terms of a sum; past MAX_TERMS the first three, …, and the last."""
+    count = len(terms) if count is None else count
+    if count <= MAX_TERMS:
         return " + ".join(terms)
-    return f"{' + '.join(terms[:3])} + … + {terms[-1]} ({len(terms)} terms)"
+    return f"{' + '.join(terms[:3])} + … + {terms[-1]} ({count} terms)"
 
 
 # ---- the matrix product --------------------------------------------------------
