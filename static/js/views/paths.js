@@ -41,7 +41,7 @@ export function renderPaths(el, m, leaf, { onClose, onFocusPath } = {}) {
   const head = root.append("div").attr("class", "paths-head");
   head.append("h2").attr("id", "paths-heading").text(`Every path from L to ${clip(leaf, 20)}: ${r.count.toLocaleString("en")} path${r.count === 1 ? "" : "s"}`);
   head.append("button").attr("type", "button").attr("class", "paths-close").attr("aria-label", "Close the path view").text("×").on("click", () => onClose?.());
-  root.append("p").attr("class", "hint").text(`∂L/∂${leaf} adds up, over every path from the output to ${leaf}, the product of the local derivatives on its edges (the × badges). The path starts at ∂L/∂L = 1.`);
+  const hint = root.append("p").attr("class", "hint").text(`∂L/∂${leaf} adds up, over every path from the output to ${leaf}, the product of the local derivatives on its edges (the × badges). The path starts at ∂L/∂L = 1.`);
   const grad = m.trace.gradients[leaf];
   if (r.count === 0) {
     root.append("p").attr("class", "muted").text(`No path reaches ${leaf}: the output does not use it, so its gradient is 0.`);
@@ -50,6 +50,7 @@ export function renderPaths(el, m, leaf, { onClose, onFocusPath } = {}) {
   const onPath = { edges: new Set(), nodes: new Set([m.outputId, node.id]), leaf: node.id };
   const shares = tracedShares(m, leaf);
   const tensorPaths = r.paths && r.paths.some((p) => p.product === null) && shares.size > 0;
+  if (tensorPaths) hint.text(`∂L/∂${leaf} adds up, over every path from the output to ${leaf}, that path's share: ∂L/∂L = 1 pushed back along the path's edges alone, each applying its op's backward rule.`);
   if (tensorPaths) return tensorPathList(root, el, m, node, leaf, r, shares, onPath, { onClose, onFocusPath });
   if (r.paths) {
     const list = root.append("ol").attr("class", "path-list");
@@ -137,6 +138,6 @@ function tensorPathList(root, el, m, node, leaf, r, shares, onPath, { onClose, o
   total.attr("data-value", raw(g)).text(parts.length > 1
     ? `Sum over ${parts.length} paths at ${entry(leaf, index)}: ${parts.map((v) => term(v)).join(" + ")} = ${num(g)} = ${name}`
     : `One path: its share is all of ${name} = ${num(g)}`);
-  root.append("p").attr("class", "hint").text("Along a tensor path each edge applies its op's backward rule (the ledger's \"rule\" line) to the whole upstream tensor; the number is the path's result at this entry.");
+  root.append("p").attr("class", "hint").text("Each edge applies its op's backward rule (the ledger's \"rule\" line) to the whole upstream tensor; the number is the path's result at this entry.");
   return onPath;
 }
