@@ -136,9 +136,12 @@ def _explained(*args) -> dict | None:
     know) leaves the edge without one rather than failing the trace."""
     try:
         with np.errstate(all="ignore"):
-            return explain(*args)
+            out = explain(*args)
     except (ValueError, IndexError, TypeError, OverflowError):
         return None
+    if out["worked"] is not None:  # NaN and ±inf as strings, as everywhere in the trace
+        out["worked"]["value"] = jsonable(float(out["worked"]["value"]))
+    return out
 
 
 def _nodes(graph: Graph, grads: list, ids: list[str], texts: list[str], warnings: dict,
