@@ -201,3 +201,23 @@ def test_the_ledger_writes_small_tensors_out_and_folds_big_ones(page: Page, api)
             result.locator("summary").click()
             listed = result.locator(".values-list").inner_text()
             assert len(re.findall(r"[−\d.e]+", listed)) == n
+
+
+def test_clicking_an_entry_on_a_node_works_that_entry_out(page: Page, api):
+    trace = trace_for(api, TEACHING)
+    page.goto("/")
+    build(page, TEACHING, trace)
+    j = matmul_steps(trace)[0]
+    st = trace["backward"][j]
+    go_slider(page, len(trace["forward"]) + 1 + j)
+    x = next(n for n in trace["nodes"] if n["label"] == "X")
+    e = next(e for e in st["edges"] if e["to"] == x["id"])
+    row = page.locator(f"#ledger .is-current .ledger-row[data-to='{x['id']}']")
+    cell = page.locator(f"svg#graph g.node[data-id='{x['id']}'] .nums-grad .num-cell[data-index='1,1']")
+    cell.dispatch_event("click")
+    worked = row.locator(".worked-entry")
+    expect(worked).to_have_attribute("data-entry", "1,1")
+    assert close(parse(worked.get_attribute("data-value")), e["contribution"][1][1])
+    expect(worked.locator(".worked-text")).to_contain_text("∂L/∂X₁₁ = g₁₀·W₁₀ = ")
+    # the click works the entry out; it does not also open the node's enlarged view
+    expect(page.locator("svg#graph .expanded")).to_have_count(0)

@@ -167,6 +167,19 @@ function factor(parent, v, label) {
   f.append("span").attr("class", "fl").text(label);
 }
 
+// A click on an entry of a tensor node (node.js) works that entry out in the
+// current step's row for that node, when it has one.
+if (typeof document !== "undefined") {
+  document.addEventListener("chainrule:entry", (ev) => {
+    const { id, index } = ev.detail;
+    const sel = document.querySelector(`#ledger .is-current .ledger-row[data-to="${CSS.escape(id)}"] .worked-entry select`);
+    if (!sel || ![...sel.options].some((o) => o.value === index)) return;
+    sel.value = index;
+    sel.dispatchEvent(new Event("change"));
+    sel.focus();
+  });
+}
+
 /** Source text inside the engine's sentences, written as the page writes formulas:
  * (pred - y)**2 → (pred − y)², w*x → w·x. */
 export const pretty = (t) => t.replace(/\*\*2\b/g, "²").replace(/\*\*/g, "^").replace(/\*/g, "·").replace(/-/g, "−");

@@ -123,6 +123,13 @@ function numberCells(g, grid, kind, x, y) {
   for (let r = 0; r < grid.rows; r++) {
     for (let c = 0; c < grid.cols; c++) {
       const cell = el(box, "g", { class: "num-cell", transform: `translate(${c * CELL_W},${LABEL_H + r * CELL_H})` });
+      // A click on an entry asks the ledger to work that entry out (if the current step has it).
+      cell.addEventListener("click", (ev) => {
+        const index = cell.getAttribute("data-index");
+        if (!index) return;
+        ev.stopPropagation();
+        document.dispatchEvent(new CustomEvent("chainrule:entry", { detail: { id: g.getAttribute("data-id"), index } }));
+      });
       const rect = el(cell, "rect", { x: 1, y: 0, width: CELL_W - 2, height: CELL_H - 2, rx: 3 });
       const text = el(cell, "text", { x: CELL_W / 2, y: CELL_H - 5 });
       cells.push({ cell, rect, text });
