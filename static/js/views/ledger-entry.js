@@ -174,6 +174,7 @@ if (typeof document !== "undefined") {
     const { id, index } = ev.detail;
     const sel = document.querySelector(`#ledger .is-current .ledger-row[data-to="${CSS.escape(id)}"] .worked-entry select`);
     if (!sel || ![...sel.options].some((o) => o.value === index)) return;
+    ev.preventDefault();
     sel.value = index;
     sel.dispatchEvent(new Event("change"));
     sel.focus();

@@ -127,8 +127,9 @@ function numberCells(g, grid, kind, x, y) {
       cell.addEventListener("click", (ev) => {
         const index = cell.getAttribute("data-index");
         if (!index) return;
-        ev.stopPropagation();
-        document.dispatchEvent(new CustomEvent("chainrule:entry", { detail: { id: g.getAttribute("data-id"), index } }));
+        const ask = new CustomEvent("chainrule:entry", { cancelable: true, detail: { id: g.getAttribute("data-id"), index } });
+        // Taken by the ledger: the click is used; else it opens the node, as elsewhere on it.
+        if (!document.dispatchEvent(ask)) ev.stopPropagation();
       });
       const rect = el(cell, "rect", { x: 1, y: 0, width: CELL_W - 2, height: CELL_H - 2, rx: 3 });
       const text = el(cell, "text", { x: CELL_W / 2, y: CELL_H - 5 });
