@@ -30,9 +30,9 @@ export function sizeOf(node, compact, fullTitle, fan = 1) {
 
 // A tensor of up to SMALL entries shows every number: a grid of its value and
 // one of its gradient, side by side for a column, stacked otherwise.
-const CELL_W = 66;
-const CELL_H = 17;
-const LABEL_H = 15;
+const CELL_W = 82;
+const CELL_H = 21;
+const LABEL_H = 18;
 
 /** A vector of k² entries (k ≥ 4), such as a digit's 64 pixels, folds into a k × k
  * heat map: drawn larger, it is the image. */
@@ -118,7 +118,7 @@ export function drawNode(g, node, box, compact, fullTitle) {
 /** One grid of numbers: a caption and a cell per entry, row by row (data-index "i,j"). */
 function numberCells(g, grid, kind, x, y) {
   const box = el(g, "g", { class: `nums nums-${kind}`, transform: `translate(${x},${y})` });
-  el(box, "text", { class: "nums-label", x: 0, y: 11 }, kind === "grad" ? "∇" : "value");
+  el(box, "text", { class: "nums-label", x: 0, y: 14 }, kind === "grad" ? "∇" : "value");
   const cells = [];
   for (let r = 0; r < grid.rows; r++) {
     for (let c = 0; c < grid.cols; c++) {
