@@ -14,6 +14,7 @@ from .check import gradient_check
 from .columns import FORMAT_COLUMNS, build_columns
 from .cost import cost_of
 from .symbolic import symbolic_check
+from .tensor_paths import tensor_paths
 from .trace import FORMAT, build
 
 
@@ -39,6 +40,9 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         trace = make(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
+        paths = tensor_paths(graph, output, prog.leaves) if format == FORMAT else None
+        if paths is not None:  # only programs with a tensor leaf
+            trace["paths"] = paths
         if check:
             trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
             symbolic_check(graph, output, prog.leaves, trace["check"], program)

@@ -280,7 +280,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const q = along.reduce((a, b) => ((a.x - best.x) ** 2 + (a.y - best.y) ** 2 <= (b.x - best.x) ** 2 + (b.y - best.y) ** 2 ? a : b));
       return { x: best.x, y: best.y, anchor: { x: q.x, y: q.y } };
     }
-    return best ? { x: best.x, y: best.y } : mid;
+    // A plain object: a DOMPoint's x, y do not survive {...p}.
+    return best ? { x: best.x, y: best.y } : { x: mid.x, y: mid.y };
   }
 
   /** The full expression above a node's box (the title keeps its short form). */
