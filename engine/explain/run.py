@@ -40,7 +40,7 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         trace = make(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
-        paths = tensor_paths(graph, output, prog.leaves) if format == FORMAT else None
+        paths = tensor_paths(graph, output, prog.leaves)
         if paths is not None:  # only programs with a tensor leaf
             trace["paths"] = paths
         if check:

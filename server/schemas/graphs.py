@@ -235,3 +235,4 @@ class TraceColumns(BaseModel):
     cost: Cost
     overwrite: Overwrite
     check: dict[str, LeafCheck] | None = None
+    paths: list[TensorPath] | None = Field(None, description="as in trace/1")
