@@ -1,0 +1,225 @@
+"""chainrule.trace and chainrule.show for Python objects: a recorded Value or
+Tensor, a function of named values, a micrograd Value, a PyTorch tensor with
+a grad_fn; program text and trace dicts go on to the existing show().
+
+    >>> from chainrule import Value, trace
+    >>> t = trace(lambda w, x: (w*x - 1)**2, w=2.0, x=3.0)
+    >>> t["gradients"]["w"]
+    30.0
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..explain.run import trace_program
+from ..explain.show import StepThrough
+from ..explain.show import show as show_program
+from ..limits import DEFAULT_LIMITS, Limits
+from .listing import Listing
+from .micrograd import is_micrograd, micrograd_grads, micrograd_plan
+from .plan import CONST, LEAF, Plan
+from .tensor import Tensor
+from .tracing import compare, mark, trace_plan
+from .value import Node, Value, record_plan
+
+# Past this many nodes the page's drawing stops being readable (dagre lays out
+# every node): show() still works, and says how to see one sample's graph.
+READABLE_NODES = 2_000
+
+
+@dataclass
+class Traced:
+    trace: dict
+    listing: Listing
+    report: dict | None  # micrograd's or PyTorch's agreement with chainrule
+    samples: int         # how many per-sample terms the output sums
+
+
+def trace(target, /, *args, check: bool = True, params: dict | None = None,
+          sample: int | None = None, limits: Limits = DEFAULT_LIMITS, **values) -> dict:
+    """The `chainrule.trace/1` document of `target`: a Value or Tensor, a
+    micrograd Value, a PyTorch tensor with a grad_fn (leaf names from
+    `params`), or a function called with `values` as recording Values.
+    `sample=i` traces only the i-th term of the sum the output is made of
+    (one sample's loss in a loss summed over a data set)."""
+    return traced(target, args, values, check=check, params=params, sample=sample,
+                  limits=limits, depth=2).trace
+
+
+def show(target, /, *args, check: bool = True, params: dict | None = None,
+         sample: int | None = None, step: int | None = None,
+         limits: Limits = DEFAULT_LIMITS, **values) -> StepThrough:
+    """The step-through of `target` (anything trace() takes, or program text
+    and a trace dict as before), inline in a notebook; `.save(path)` writes it."""
+    if isinstance(target, str | dict):
+        if args or params is not None or sample is not None:
+            raise TypeError("program text and trace dicts take values= and step= only")
+        given = values.pop("values", None)
+        if values:
+            raise TypeError(f"unexpected arguments for program text: {sorted(values)}")
+        return show_program(target, given, step=step)
+    t = traced(target, args, values, check=check, params=params, sample=sample,
+               limits=limits, depth=2)
+    if sample is None and len(t.trace["nodes"]) > READABLE_NODES:
+        hint = (f"show(..., sample=i) draws one of its {t.samples} samples"
+                if t.samples > 1 else "show() a smaller part of it")
+        warnings.warn(f"this graph has {len(t.trace['nodes'])} nodes; the page draws about "
+                      f"{READABLE_NODES} readably: {hint}", stacklevel=2)
+    listed = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
+              for k, v in t.listing.values.items()}
+    shown = StepThrough(t.trace, program=t.listing.program, values=listed, step=step)
+    shown.report = t.report
+    return shown
+
+
+def traced(target, args: tuple, values: dict, *, check: bool, params, sample, limits,
+           depth: int) -> Traced:
+    frame = sys._getframe(depth)
+    names_from: dict | None = frame.f_locals
+    if isinstance(target, str):
+        return _text(target, values, check, limits)
+    if _is_torch(target):
+        from .pytorch import torch_plan  # imports torch: only when given a tensor
+        if args or values:
+            raise TypeError("a tensor is traced as it is: no values to give")
+        plan, grads, known, names = torch_plan(target, params)
+        return _finish(plan, names, check, sample, limits, grads, known, "PyTorch")
+    if is_micrograd(target) and not isinstance(target, Node):
+        if args or values:
+            raise TypeError("a micrograd Value is traced as it is: no values to give")
+        plan, behind = micrograd_plan(target)
+        grads, known = micrograd_grads(behind, target)
+        names = _variable_names(names_from, {id(v): k for k, v in enumerate(behind)
+                                             if v is not None})
+        return _finish(plan, names, check, sample, limits, grads, known, "micrograd")
+    if callable(target) and not isinstance(target, Node):
+        target, names_from = call_recording(target, args, values)
+    elif args or values:
+        raise TypeError(f"values are for a function; {type(target).__name__} is traced as it is")
+    if not isinstance(target, Node):
+        raise TypeError(f"chainrule cannot trace a {type(target).__name__}: give a chainrule "
+                        "Value or Tensor, a function of them, a micrograd Value, a PyTorch "
+                        "tensor with a grad_fn, or program text")
+    plan, order = record_plan(target)
+    names = _variable_names(names_from, {id(n): k for k, n in enumerate(order)})
+    return _finish(plan, names, check, sample, limits, None, False, None)
+
+
+def _text(program: str, values: dict, check: bool, limits: Limits) -> Traced:
+    trace = trace_program(program, values or None, check=check, limits=limits)
+    return Traced(trace, None, None, 0)
+
+
+def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source) -> Traced:
+    out = plan.data[-1]
+    if out.__class__ is not float:
+        raise ValueError(f"the output has shape {out.shape}: the step-through starts from a "
+                         "scalar, so call .sum() or .mean() on it first")
+    terms = sample_terms(plan)
+    if sample is not None:
+        if not isinstance(sample, int) or not 0 <= sample < len(terms):
+            raise IndexError(f"sample={sample!r}: the output sums {len(terms)} samples "
+                             f"(0 to {len(terms) - 1})" if terms else
+                             "sample=: the output is not a sum over samples")
+        plan, old = plan.subplan(terms[sample])
+        where = {i: k for k, i in enumerate(old)}
+        names = {where[i]: n for i, n in names.items() if i in where}
+        # the sample's own gradients are not the library's (those are of the whole loss)
+        grads = [None] * len(plan) if grads is not None else None
+    report = None
+    if source is not None:
+        report = compare(plan, grads, source, grads_known=known and sample is None)
+    trace, listing = trace_plan(plan, names, check=check, limits=limits)
+    if report is not None:
+        mark(trace, listing, report)
+    return Traced(trace, listing, report, len(terms))
+
+
+def call_recording(f, args: tuple, values: dict) -> tuple[object, dict]:
+    """Call `f` with recording Values (named after its parameters) and return
+    its result and its local variables at return (the names of what it made)."""
+    try:
+        bound = inspect.signature(f).bind(*args, **values)
+    except TypeError as err:
+        raise TypeError(f"cannot call {getattr(f, '__name__', f)!r} with these values: "
+                        f"{err}") from None
+    except ValueError:  # a builtin without a signature
+        bound = None
+    wrap = {} if bound is None else dict(bound.arguments)
+    for name, v in wrap.items():
+        wrap[name] = _recording(v, name)
+    code = getattr(f, "__code__", None)
+    seen: dict = {}
+
+    def profile(frame, event, arg):
+        if event == "return" and frame.f_code is code:
+            seen.update(frame.f_locals)
+
+    old = sys.getprofile()
+    sys.setprofile(profile if code is not None else old)
+    try:
+        out = f(**wrap) if bound is not None else f(*args, **values)
+    finally:
+        sys.setprofile(old)
+    if not isinstance(out, Node):
+        raise TypeError(f"the function returned {type(out).__name__}, not a recorded value: "
+                        "does its result depend on its arguments?")
+    return out, {**seen, **wrap}
+
+
+def _recording(v, name: str):
+    if isinstance(v, Node):
+        if not v.label:
+            v.label = name
+        return v
+    if isinstance(v, bool | int | float | np.number):
+        return Value(float(v), label=name)
+    if isinstance(v, list | tuple | np.ndarray):
+        return Tensor(v, label=name)
+    raise TypeError(f"{name}={type(v).__name__}: give numbers, lists or arrays")
+
+
+def _variable_names(scope: dict | None, index: dict[int, int]) -> dict[int, str]:
+    """Plan index -> a variable name the caller gave that node (IPython's
+    `_`, `_1` history and private names left out)."""
+    names: dict[int, str] = {}
+    for name, obj in (scope or {}).items():
+        k = index.get(id(obj))
+        if k is not None and not name.startswith("_") and k not in names:
+            names[k] = name
+    return names
+
+
+def sample_terms(plan: Plan) -> list[int]:
+    """The terms of the longest chain of additions in the plan, in order:
+    `sum(losses)` over a data set is such a chain, one term per sample.
+    Constants and leaves (Python's sum starts from 0) are not terms."""
+    n = len(plan)
+    chain = [0] * n
+    for i in range(n):
+        if plan.ops[i] == "add":
+            chain[i] = 1 + max(chain[j] for j in plan.inputs[i])
+    if not n or max(chain) < 2:
+        return []
+    top = max(range(n), key=chain.__getitem__)
+    terms: list[int] = []
+    node = top
+    while True:
+        ins = plan.inputs[node]
+        down = next((j for j in ins if chain[j] == chain[node] - 1 and chain[j] > 0), None)
+        terms.extend(j for j in reversed(ins) if j != down)
+        if down is None:
+            break
+        node = down
+    terms.reverse()
+    return [j for j in terms if plan.kinds[j] not in (CONST, LEAF)]
+
+
+def _is_torch(obj) -> bool:
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "grad_fn")
