@@ -197,28 +197,35 @@ def _variable_names(scope: dict | None, index: dict[int, int]) -> dict[int, str]
 
 
 def sample_terms(plan: Plan) -> list[int]:
-    """The terms of the longest chain of additions in the plan, in order:
-    `sum(losses)` over a data set is such a chain, one term per sample.
-    Constants and leaves (Python's sum starts from 0) are not terms."""
+    """The terms of the heaviest chain of additions in the plan, in order:
+    `sum(losses)` over a data set is such a chain, one term per sample. A
+    chain weighs the depths of its terms, so the data loss's few deep terms
+    win over a regularizer's many `p*p`. Constants and leaves (Python's sum
+    starts from 0) are not terms."""
     n = len(plan)
-    chain = [0] * n
+    depth = [0] * n
+    weight = [0] * n  # of the chain of additions ending at node i
+    down = [-1] * n   # the addition continuing that chain
     for i in range(n):
+        ins = plan.inputs[i]
+        if ins:
+            depth[i] = 1 + max(depth[j] for j in ins)
         if plan.ops[i] == "add":
-            chain[i] = 1 + max(chain[j] for j in plan.inputs[i])
-    if not n or max(chain) < 2:
+            below = max((j for j in ins if plan.ops[j] == "add"), key=weight.__getitem__,
+                        default=-1)
+            down[i] = below
+            weight[i] = sum(depth[j] for j in ins if j != below) + (weight[below] if below >= 0
+                                                                    else 0)
+    if not n or max(weight) == 0:
         return []
-    top = max(range(n), key=chain.__getitem__)
+    node = max(range(n), key=weight.__getitem__)
     terms: list[int] = []
-    node = top
-    while True:
-        ins = plan.inputs[node]
-        down = next((j for j in ins if chain[j] == chain[node] - 1 and chain[j] > 0), None)
-        terms.extend(j for j in reversed(ins) if j != down)
-        if down is None:
-            break
-        node = down
+    while node >= 0:
+        terms.extend(j for j in reversed(plan.inputs[node]) if j != down[node])
+        node = down[node]
     terms.reverse()
-    return [j for j in terms if plan.kinds[j] not in (CONST, LEAF)]
+    terms = [j for j in terms if plan.kinds[j] not in (CONST, LEAF)]
+    return terms if len(terms) > 1 else []
 
 
 def _is_torch(obj) -> bool:
