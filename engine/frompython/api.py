@@ -25,7 +25,7 @@ from .listing import Listing
 from .micrograd import is_micrograd, micrograd_grads, micrograd_plan
 from .plan import CONST, LEAF, Plan
 from .tensor import Tensor
-from .tracing import compare, mark, trace_plan
+from .tracing import TOLERANCE, compare, mark, trace_plan
 from .value import Node, Value, record_plan
 
 # Past this many nodes the page's drawing stops being readable (dagre lays out
@@ -88,8 +88,8 @@ def traced(target, args: tuple, values: dict, *, check: bool, params, sample, li
         from .pytorch import torch_plan  # imports torch: only when given a tensor
         if args or values:
             raise TypeError("a tensor is traced as it is: no values to give")
-        plan, grads, known, names = torch_plan(target, params)
-        return _finish(plan, names, check, sample, limits, grads, known, "PyTorch")
+        plan, grads, known, names, tol = torch_plan(target, params)
+        return _finish(plan, names, check, sample, limits, grads, known, "PyTorch", tol)
     if is_micrograd(target) and not isinstance(target, Node):
         if args or values:
             raise TypeError("a micrograd Value is traced as it is: no values to give")
@@ -116,7 +116,8 @@ def _text(program: str, values: dict, check: bool, limits: Limits) -> Traced:
     return Traced(trace, None, None, 0)
 
 
-def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source) -> Traced:
+def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source,
+            tol: float = TOLERANCE) -> Traced:
     out = plan.data[-1]
     if out.__class__ is not float:
         raise ValueError(f"the output has shape {out.shape}: the step-through starts from a "
@@ -134,7 +135,7 @@ def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source
         grads = [None] * len(plan) if grads is not None else None
     report = None
     if source is not None:
-        report = compare(plan, grads, source, grads_known=known and sample is None)
+        report = compare(plan, grads, source, grads_known=known and sample is None, tol=tol)
     trace, listing = trace_plan(plan, names, check=check, limits=limits)
     if report is not None:
         mark(trace, listing, report)

@@ -60,7 +60,8 @@ def node_ids(trace: dict, listing: Listing) -> dict[int, str]:
     return found
 
 
-def compare(plan: Plan, theirs_grad: list, source: str, *, grads_known: bool = True) -> dict:
+def compare(plan: Plan, theirs_grad: list, source: str, *, grads_known: bool = True,
+            tol: float = TOLERANCE) -> dict:
     """Recompute the plan in chainrule (op table forward, backward.py) and
     compare with the values the plan carries and the gradients `theirs_grad`
     (None where the library holds none). Returns the report."""
@@ -69,16 +70,17 @@ def compare(plan: Plan, theirs_grad: list, source: str, *, grads_known: bool = T
     ours, _ = backward(graph, out, record=False)
     report = {"source": source, "nodes": len(plan), "values_compared": 0,
               "grads_compared": 0, "max_value_error": 0.0, "max_grad_error": 0.0,
-              "grads_known": grads_known, "disagreements": []}
+              "grads_known": grads_known, "tolerance": tol, "disagreements": []}
     for i in range(len(plan)):
-        _one(report, i, "value", plan.data[i], graph.values[i])
+        if plan.data[i] is not None:  # PyTorch keeps few intermediate values
+            _one(report, i, "value", plan.data[i], graph.values[i], tol)
         if grads_known and theirs_grad[i] is not None and plan.kinds[i] != CONST:
             mine = ours[i] if ours[i] is not None else 0.0
-            _one(report, i, "grad", theirs_grad[i], mine)
+            _one(report, i, "grad", theirs_grad[i], mine, tol)
     return report
 
 
-def _one(report: dict, i: int, what: str, theirs, mine) -> None:
+def _one(report: dict, i: int, what: str, theirs, mine, tol: float) -> None:
     a, b = np.asarray(theirs, dtype=float), np.asarray(mine, dtype=float)
     if a.shape != b.shape:
         report["disagreements"].append({"index": i, "what": what, "theirs": a.tolist(),
@@ -90,7 +92,7 @@ def _one(report: dict, i: int, what: str, theirs, mine) -> None:
         err = float(np.where(same_nonfinite, 0.0, np.nan_to_num(err, nan=np.inf)).max(initial=0))
     report[f"{what}s_compared"] += 1
     report[f"max_{what}_error"] = max(report[f"max_{what}_error"], err)
-    if err > TOLERANCE:
+    if err > tol:
         report["disagreements"].append({"index": i, "what": what, "theirs": a.tolist(),
                                         "chainrule": b.tolist(), "error": err})
 
