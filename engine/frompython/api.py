@@ -10,6 +10,7 @@ a grad_fn; program text and trace dicts go on to the existing show().
 
 from __future__ import annotations
 
+import gc
 import inspect
 import sys
 import warnings
@@ -39,6 +40,8 @@ class Traced:
     listing: Listing
     report: dict | None  # micrograd's or PyTorch's agreement with chainrule
     samples: int         # how many per-sample terms the output sums
+    chosen: int | None   # the sample show() picked because the whole is too big to draw
+    whole: int          # nodes in the whole graph
 
 
 def trace(target, /, *args, check: bool = True, params: dict | None = None,
@@ -47,18 +50,21 @@ def trace(target, /, *args, check: bool = True, params: dict | None = None,
     micrograd Value, a PyTorch tensor with a grad_fn (leaf names from
     `params`), or a function called with `values` as recording Values.
     `sample=i` traces only the i-th term of the sum the output is made of
-    (one sample's loss in a loss summed over a data set)."""
+    (one sample's loss in a loss summed over a data set); a micrograd or
+    PyTorch graph is still compared whole."""
     return traced(target, args, values, check=check, params=params, sample=sample,
                   limits=limits, depth=2).trace
 
 
 def show(target, /, *args, check: bool = True, params: dict | None = None,
-         sample: int | None = None, step: int | None = None,
+         sample: int | str = "auto", step: int | None = None,
          limits: Limits = DEFAULT_LIMITS, **values) -> StepThrough:
     """The step-through of `target` (anything trace() takes, or program text
-    and a trace dict as before), inline in a notebook; `.save(path)` writes it."""
+    and a trace dict as before), inline in a notebook; `.save(path)` writes it.
+    Past READABLE_NODES nodes, a loss summed over samples shows sample 0's
+    graph (and warns); `sample=i` picks one, `sample="all"` the whole graph."""
     if isinstance(target, str | dict):
-        if args or params is not None or sample is not None:
+        if args or params is not None or sample != "auto":
             raise TypeError("program text and trace dicts take values= and step= only")
         given = values.pop("values", None)
         if values:
@@ -66,11 +72,14 @@ def show(target, /, *args, check: bool = True, params: dict | None = None,
         return show_program(target, given, step=step)
     t = traced(target, args, values, check=check, params=params, sample=sample,
                limits=limits, depth=2)
-    if sample is None and len(t.trace["nodes"]) > READABLE_NODES:
-        hint = (f"show(..., sample=i) draws one of its {t.samples} samples"
-                if t.samples > 1 else "show() a smaller part of it")
+    if t.chosen is not None:
+        warnings.warn(f"the whole graph has {t.whole} nodes, past the {READABLE_NODES} the page "
+                      f"draws readably: showing sample {t.chosen} of {t.samples} "
+                      f"({len(t.trace['nodes'])} nodes); show(..., sample=i) shows another, "
+                      "sample='all' the whole graph", stacklevel=2)
+    elif len(t.trace["nodes"]) > READABLE_NODES:
         warnings.warn(f"this graph has {len(t.trace['nodes'])} nodes; the page draws about "
-                      f"{READABLE_NODES} readably: {hint}", stacklevel=2)
+                      f"{READABLE_NODES} readably", stacklevel=2)
     listed = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
               for k, v in t.listing.values.items()}
     shown = StepThrough(t.trace, program=t.listing.program, values=listed, step=step)
@@ -80,7 +89,20 @@ def show(target, /, *args, check: bool = True, params: dict | None = None,
 
 def traced(target, args: tuple, values: dict, *, check: bool, params, sample, limits,
            depth: int) -> Traced:
-    frame = sys._getframe(depth)
+    # As in trace_program: the walk, the plan and the listing make hundreds of
+    # thousands of acyclic containers that the cyclic GC would rescan in vain.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _traced(target, args, values, check, params, sample, limits,
+                       sys._getframe(depth))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _traced(target, args: tuple, values: dict, check: bool, params, sample, limits,
+            frame) -> Traced:
     names_from: dict | None = frame.f_locals
     if isinstance(target, str):
         return _text(target, values, check, limits)
@@ -113,7 +135,7 @@ def traced(target, args: tuple, values: dict, *, check: bool, params, sample, li
 
 def _text(program: str, values: dict, check: bool, limits: Limits) -> Traced:
     trace = trace_program(program, values or None, check=check, limits=limits)
-    return Traced(trace, None, None, 0)
+    return Traced(trace, None, None, 0, None, len(trace["nodes"]))
 
 
 def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source,
@@ -123,23 +145,32 @@ def _finish(plan: Plan, names: dict, check, sample, limits, grads, known, source
         raise ValueError(f"the output has shape {out.shape}: the step-through starts from a "
                          "scalar, so call .sum() or .mean() on it first")
     terms = sample_terms(plan)
+    whole = len(plan)
+    chosen = None
+    if sample == "auto":  # show(): one sample's graph when the whole is past drawing
+        sample = chosen = 0 if whole > READABLE_NODES and len(terms) > 1 else None
+    elif sample == "all":
+        sample = None
+    # The whole graph is compared, gradients included, even when one sample is shown.
+    report = None
+    if source is not None:
+        report = compare(plan, grads, source, grads_known=known, tol=tol)
     if sample is not None:
-        if not isinstance(sample, int) or not 0 <= sample < len(terms):
+        if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < len(terms):
             raise IndexError(f"sample={sample!r}: the output sums {len(terms)} samples "
                              f"(0 to {len(terms) - 1})" if terms else
                              "sample=: the output is not a sum over samples")
         plan, old = plan.subplan(terms[sample])
         where = {i: k for k, i in enumerate(old)}
         names = {where[i]: n for i, n in names.items() if i in where}
-        # the sample's own gradients are not the library's (those are of the whole loss)
-        grads = [None] * len(plan) if grads is not None else None
-    report = None
-    if source is not None:
-        report = compare(plan, grads, source, grads_known=known and sample is None, tol=tol)
+        if report is not None:
+            report["sample"] = sample
+            report["disagreements"] = [{**d, "index": where[d["index"]]}
+                                       for d in report["disagreements"] if d["index"] in where]
     trace, listing = trace_plan(plan, names, check=check, limits=limits)
     if report is not None:
         mark(trace, listing, report)
-    return Traced(trace, listing, report, len(terms))
+    return Traced(trace, listing, report, len(terms), chosen, whole)
 
 
 def call_recording(f, args: tuple, values: dict) -> tuple[object, dict]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import random
 import warnings
+from collections import Counter
 
 import chainrule
+import numpy as np
 import pytest
 from chainrule import trace
 
@@ -183,18 +185,33 @@ def test_micrograd_mlp_on_a_small_dataset():
     assert close(mine.data, loss.data)
     for p, q in zip(params, model.parameters(), strict=True):
         assert close(p.grad, q.grad)
-    # and micrograd's own graph imported
-    with pytest.warns(UserWarning, match="draws one of its 12 samples") as caught:
-        shown = chainrule.show(loss, check=False)
-    assert not [w for w in caught if w.category is chainrule.DisagreementWarning]
+    # and micrograd's own graph imported, whole: every value and gradient compared
+    whole = chainrule.trace(loss, check=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", chainrule.DisagreementWarning)
+        shown = chainrule.show(loss, sample="all", check=False)
     assert shown.report["disagreements"] == [] and shown.report["grads_compared"] > 500
-    # one sample's graph: the term of the data loss's sum for sample 3
-    one = trace(loss, sample=3, check=True)
-    alone = trace(demo_sample(model, xs[3], ys[3]), check=False)
+    assert len(shown.trace["nodes"]) == len(whole["nodes"]) > 2000
+    # past what the page draws readably, show() draws one sample's graph and says so
+    with pytest.warns(UserWarning, match="showing sample 0 of 12"):
+        first = chainrule.show(loss, check=False)
+    assert len(first.trace["nodes"]) < len(whole["nodes"]) / 5
+    assert first.report["grads_compared"] == shown.report["grads_compared"]  # still whole
+    # one sample's graph: the term of the data loss's sum for the worst sample
+    worst = max(range(len(xs)), key=lambda i: demo_sample(model, xs[i], ys[i]).data)
+    one = trace(loss, sample=worst, check=True)
+    alone = trace(demo_sample(model, xs[worst], ys[worst]), check=False)
     out = {n["id"]: n for n in one["nodes"]}[one["output"]]
     want = {n["id"]: n for n in alone["nodes"]}[alone["output"]]
     assert close(out["value"], want["value"])
-    assert len(one["nodes"]) < len(shown.trace["nodes"]) / 5
+    assert Counter(n["op"] for n in one["nodes"]) == Counter(n["op"] for n in alone["nodes"])
+    leaf_grads = sorted((n["value"], n["grad"]) for n in one["nodes"] if n["kind"] == "leaf")
+    want_grads = sorted((n["value"], n["grad"]) for n in alone["nodes"] if n["kind"] == "leaf")
+    assert np.allclose(leaf_grads, want_grads, rtol=1e-12, atol=0)
+    assert any(g != 0 for _, g in leaf_grads)  # a sample on the wrong side of the margin
+    assert all(c["ok"] for c in one["check"].values())
+    with pytest.raises(IndexError, match="sums 12 samples"):
+        trace(loss, sample=12)
 
 
 def demo_sample(model, x, y):
