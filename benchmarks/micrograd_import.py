@@ -87,7 +87,7 @@ def main() -> None:
     warnings.simplefilter("ignore")  # show()'s "showing sample 0" note
     print(f"{'nodes':>7} {'mg backward':>12} {'import+trace':>13} {'ratio':>7} "
           f"{'show file':>10} {'sample 0':>9} {'draw_dot':>10} {'dot/import':>11}")
-    for target, samples in SAMPLES.items():
+    for samples in SAMPLES.values():
         loss, _ = build(samples)
         n = len(topo(loss, lambda v: v._prev))
         backward = timed(loss.backward)
