@@ -111,6 +111,7 @@ def _traced(target, args: tuple, values: dict, check: bool, params, sample, limi
         if args or values:
             raise TypeError("a tensor is traced as it is: no values to give")
         plan, grads, known, names, tol = torch_plan(target, params)
+        names.update(_variable_names(frame.f_locals, {id(target): len(plan) - 1}))
         return _finish(plan, names, check, sample, limits, grads, known, "PyTorch", tol)
     if is_micrograd(target) and not isinstance(target, Node):
         if args or values:

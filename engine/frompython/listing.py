@@ -96,7 +96,7 @@ class Listing:
                 self.text[i], pending[i] = text, inside
                 continue
             if self.names[i] is None:
-                self.names[i] = self._fresh("t")
+                self.names[i] = self._fresh("t") if i < n - 1 or "out" in self._taken else "out"
             self.lines.append(f"{self.names[i]} = {text}")
             for k in inside:
                 self.line[k] = len(self.lines)
