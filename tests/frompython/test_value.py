@@ -171,3 +171,18 @@ def test_show_gives_the_step_through_with_the_program(tmp_path):
     f_shown = chainrule.show(lambda w: (w * 3 - 1) ** 2, w=2.0)
     assert f_shown.trace["gradients"] == shown.trace["gradients"]
     assert chainrule.show("w = 2.0; (w*3 - 1)**2").trace["gradients"]["w"] == pytest.approx(30.0)
+
+
+def test_the_readmes_value_example_runs(tmp_path):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = re.search(r"```python\n(import chainrule\nfrom chainrule import Value\n.*?)```",
+                     readme, re.S).group(1)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout.split()[0]) == pytest.approx(1.0, rel=1e-12)
