@@ -1,5 +1,5 @@
-// The traced program as chainrule.Value code: one Python statement per node in
-// evaluation order, leaves as Value/Tensor, named nodes under their names.
+// The traced program as chainrule.Value code, in evaluation order: leaves as
+// Value/Tensor, a statement per named node, unnamed nodes used once inline.
 // Run it and chainrule.show() gives back the same step-through (the trace's
 // values are the leaves' values, so values given beside the program are in).
 
