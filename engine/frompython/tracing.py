@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from ..autodiff.backward import backward
-from ..errors import LimitError
+from ..errors import LimitError, ProgramError
 from ..explain.run import trace_program
 from ..limits import DEFAULT_LIMITS, Limits
 from .listing import Listing
@@ -30,12 +30,18 @@ def trace_plan(plan: Plan, names: dict[int, str] | None = None, *, check: bool =
     micrograd graph has a leaf per constant: thousands of forward passes)."""
     listing = Listing(plan, names)
     try:
-        trace = trace_program(listing.program, listing.values, check=check, limits=limits)
-    except LimitError as err:
-        if not check or "gradient check" not in err.message:
-            raise
-        warnings.warn(f"{err.message}: traced without it", stacklevel=3)
-        trace = trace_program(listing.program, listing.values, limits=limits)
+        try:
+            trace = trace_program(listing.program, listing.values, check=check, limits=limits)
+        except LimitError as err:
+            if not check or "gradient check" not in err.message:
+                raise
+            warnings.warn(f"{err.message}: traced without it", stacklevel=3)
+            trace = trace_program(listing.program, listing.values, limits=limits)
+    except ProgramError as err:
+        # Its line and column are in the program written from the graph, not the user's.
+        err.add_note("(the line and column are in the chainrule program written from "
+                     "your graph; for a bigger graph pass limits=chainrule.Limits(...))")
+        raise
     return trace, listing
 
 

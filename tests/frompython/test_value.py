@@ -186,3 +186,16 @@ def test_the_readmes_value_example_runs(tmp_path):
                          timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert float(run.stdout.split()[0]) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_a_graph_over_the_limits_is_a_limit_error_that_says_where():
+    w = Value(0.5)
+    h = w
+    for _ in range(20):
+        h = (h * w).relu()
+    with pytest.raises(chainrule.LimitError) as caught:
+        trace(h, limits=chainrule.Limits(max_nodes=10))
+    assert "more than 10" in caught.value.message
+    assert any("written from your graph" in note for note in caught.value.__notes__)
+    h.backward()
+    assert trace(h, check=False)["gradients"]["w"] == pytest.approx(w.grad)
