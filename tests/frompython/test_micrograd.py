@@ -4,6 +4,7 @@ chainrule's, and micrograd's graphs imported as they are."""
 
 from __future__ import annotations
 
+import math
 import random
 import warnings
 from collections import Counter
@@ -97,6 +98,60 @@ def test_a_micrograd_graph_imported_agrees(build):
             by_value.setdefault(n["value"], []).append(n["grad"])
     for leaf in leaves.values():
         assert any(close(g, float(leaf.grad)) for g in by_value[float(leaf.data)])
+
+
+class LectureValue(MgValue):
+    """The lecture's Value on top of the package's: a label, and tanh."""
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        super().__init__(data, _children, _op)
+        self.label = label
+
+
+def lecture_tanh(v):
+    t = math.tanh(v.data)
+    out = LectureValue(t, (v,), "tanh")
+
+    def _backward():
+        v.grad += (1 - t**2) * out.grad
+    out._backward = _backward
+    return out
+
+
+def test_the_lecture_neuron_with_tanh_and_labels():
+    x1 = LectureValue(2.0, label="x1")
+    x2 = LectureValue(0.0, label="x2")
+    w1 = LectureValue(-3.0, label="w1")
+    w2 = LectureValue(1.0, label="w2")
+    b = LectureValue(6.8813735870195432, label="b")
+    x1w1 = x1*w1
+    x1w1.label = "x1*w1"  # the lecture's labels are expressions, not names
+    x2w2 = x2*w2
+    x2w2.label = "x2*w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    o = lecture_tanh(n)
+    o.label = "o"
+    o.backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", chainrule.DisagreementWarning)
+        shown = chainrule.show(o)
+    assert shown.report["disagreements"] == [] and shown.report["grads_compared"] == 10
+    t = shown.trace
+    for leaf in (x1, x2, w1, w2, b):
+        assert close(t["gradients"][leaf.label], leaf.grad)
+    # a label that is not a name gives way to the variable (micrograd's _prev is a
+    # set, so the order of + and * inputs is micrograd's set order)
+    labels = {n["label"] for n in t["nodes"]}
+    assert {"x1w1", "x2w2", "n", "o", "x1", "b"} <= labels
+    # and the same neuron written with chainrule.Value
+    v = {name: chainrule.Value(x.data, label=name)
+         for name, x in {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}.items()}
+    mine = (v["x1"]*v["w1"] + v["x2"]*v["w2"] + v["b"]).tanh()
+    mine.backward()
+    assert close(mine.data, o.data)
+    for name, x in {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b}.items():
+        assert close(v[name].grad, x.grad)
 
 
 def test_the_import_names_leaves_from_variables_and_labels():
