@@ -31,6 +31,7 @@ def micrograd_plan(root) -> tuple[Plan, list]:
     index: dict[int, int] = {}
     plan = Plan()
     behind: list = []
+    depth: list[int] = []  # longest path down to a leaf, per plan entry
     for v in order:
         prev = list(v._prev)
         op = v._op or ""
@@ -43,6 +44,8 @@ def micrograd_plan(root) -> tuple[Plan, list]:
             k = plan.add(OP, UNARY[op], (ins[0],), data, label)
         elif op in SYMMETRIC and len(ins) in (1, 2):
             pair = (ins[0], ins[0]) if len(ins) == 1 else (ins[0], ins[1])  # x*x: one input
+            if op == "+" and depth[pair[1]] > depth[pair[0]]:
+                pair = (pair[1], pair[0])  # the set lost the order: a sum reads left-deep
             k = plan.add(OP, SYMMETRIC[op], pair, data, label)
         elif op in ORDERED and len(ins) == 2 and not isinstance(v._prev, set | frozenset):
             k = plan.add(OP, ORDERED[op], (ins[0], ins[1]), data, label)
@@ -60,6 +63,9 @@ def micrograd_plan(root) -> tuple[Plan, list]:
                 "exp, log, sigmoid, and - and / with ordered inputs")
         index[id(v)] = k
         behind.append(v)
+        while len(depth) < len(plan):
+            j = len(depth)
+            depth.append(1 + max((depth[i] for i in plan.inputs[j]), default=-1))
     return plan, behind
 
 
