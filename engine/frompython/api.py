@@ -63,10 +63,11 @@ def show(target, /, *args, check: bool = True, params: dict | None = None,
     and a trace dict as before), inline in a notebook; `.save(path)` writes it.
     Past READABLE_NODES nodes, a loss summed over samples shows sample 0's
     graph (and warns); `sample=i` picks one, `sample="all"` the whole graph."""
-    if isinstance(target, str | dict):
-        if args or params is not None or sample != "auto":
-            raise TypeError("program text and trace dicts take values= and step= only")
-        given = values.pop("values", None)
+    if isinstance(target, str | dict):  # show(program, values=None, step=None), as before
+        if len(args) > 2 or params is not None or sample != "auto":
+            raise TypeError("program text and trace dicts take values and step only")
+        given = args[0] if args else values.pop("values", None)
+        step = args[1] if len(args) > 1 else step
         if values:
             raise TypeError(f"unexpected arguments for program text: {sorted(values)}")
         return show_program(target, given, step=step)

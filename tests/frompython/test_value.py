@@ -171,6 +171,9 @@ def test_show_gives_the_step_through_with_the_program(tmp_path):
     f_shown = chainrule.show(lambda w: (w * 3 - 1) ** 2, w=2.0)
     assert f_shown.trace["gradients"] == shown.trace["gradients"]
     assert chainrule.show("w = 2.0; (w*3 - 1)**2").trace["gradients"]["w"] == pytest.approx(30.0)
+    # program text keeps its signature: show(program, values, step)
+    again = chainrule.show("w = 2.0; (w*3 - 1)**2", {"w": 1.0}, 0)
+    assert again.trace["gradients"]["w"] == pytest.approx(12.0) and again.step == 0
 
 
 def test_the_readmes_value_example_runs(tmp_path):
