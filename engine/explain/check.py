@@ -201,6 +201,8 @@ def _rounding(graph: Graph, output: int, i: int, grads: list) -> float:
     """ε·Σ_k |v_k·g_k| over the op nodes downstream of leaf i: first order,
     what rounding in one forward pass can move the output by; 0 (no slack)
     where that sum is not finite."""
+    if i > output:  # a leaf defined after the output node: nothing downstream rounds
+        return 0.0
     values, inputs, ops, kinds = graph.values, graph.inputs, graph.ops, graph.kinds
     downstream = bytearray(output + 1)
     downstream[i] = 1
