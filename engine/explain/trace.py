@@ -17,6 +17,7 @@ from .worked import worked
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")
 TEXT_MAX = 80
+NOT_FINITE = "gradient not finite"
 
 
 def _shorten(program: str, start: int, end: int) -> str:
@@ -60,12 +61,15 @@ def build(program: str, graph: Graph, output: int, grads: list, steps: list,
     # A long chain's nodes each span most of it: shorten, or the trace grows as n².
     texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
              for s, e in graph.spans]
+    # The backward steps first: they add the warnings of gradients that are not finite,
+    # which the nodes then carry.
+    backward_steps = _steps(graph, steps, ids, texts, warnings)
     return {
         "format": FORMAT,
         "output": ids[output],
         "nodes": _nodes(graph, grads, ids, texts, warnings, starts),
         "forward": ids,
-        "backward": _steps(graph, steps, ids, texts, warnings),
+        "backward": backward_steps,
         "gradients": {name: jsonable(grads[i]) for name, i in leaves.items()
                       if graph.kinds[i] is LEAF},
     }
@@ -101,6 +105,12 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                 warnings.setdefault(j, []).append(
                     f"gradient not finite: local derivative {formula} of {op.name} "
                     f"is {shown_local}")
+            elif not is_finite(c) and not any(w.startswith(NOT_FINITE)
+                                              for w in warnings.get(j, ())):
+                # Carried from further down (0 * Infinity is NaN): said once per node.
+                warnings.setdefault(j, []).append(
+                    f"{NOT_FINITE}: the gradient of {labels[i] or texts[i]} ({op.name}), "
+                    "which it feeds, is not finite")
             out_edges.append({"to": ids[j], "local": jsonable(local), "local_formula": formula,
                               "local_worked": None,
                               "contribution": jsonable(c), "grad_after": jsonable(after)})
