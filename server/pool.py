@@ -8,12 +8,14 @@ replaced and its task fails instead of hanging. Workers start from a fork
 server that has already imported the engine (a fresh worker is ready in
 milliseconds, and no worker is forked from the threaded event-loop process).
 
-Two lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
-programs without a check, whose work is bounded to a fraction of a second, and
-"heavy" for checks, long programs and comparisons, so heavy requests queue
-behind each other and never in front of a light one. Heavy workers run at a
-lower CPU priority (nice 5), so they take the cores only when nothing else
-wants them.
+Three lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
+programs without a check, whose work is bounded to a fraction of a second,
+"check" for the checks of small programs (what the page asks on every Build),
+within a small budget of element operations and CHAINRULE_SYMBOLIC_SECONDS of
+sympy, and "heavy" for other checks, long programs and comparisons, so heavy
+requests queue behind each other and never in front of a light one or a small
+check. Heavy workers run at a lower CPU priority (nice 5), so they take the
+cores only when nothing else wants them.
 """
 
 from __future__ import annotations

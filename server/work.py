@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 from chainrule import LimitError, ProgramError, trace_program
+from chainrule.explain.check import CheckTooCostly
 from chainrule.optimize.compare import compare_program
 
 # Heavy work yields the CPU to the event loop's process, so ordinary requests
@@ -50,6 +52,22 @@ def trace_json(program, values: bytes | None, check, limits, max_bytes: int) -> 
     if len(out) > max_bytes:
         raise _too_big(len(out), max_bytes, trace)
     return out
+
+
+# The small-check lane's budget: ~0.2 s of element operations. A check over it
+# is passed on to the heavy lane (None), so no program's answer depends on the lane.
+QUICK_CHECK_EVALS = 200_000
+
+
+def quick_trace_json(program, values: bytes | None, check, limits, max_bytes: int):
+    """trace_json within the small-check lane's budget, or None: too costly here."""
+    quick = replace(limits, max_check_evals=min(limits.max_check_evals, QUICK_CHECK_EVALS))
+    try:
+        return trace_json(program, values, check, quick, max_bytes)
+    except CheckTooCostly:
+        if quick.max_check_evals == limits.max_check_evals:
+            raise  # over the real limit too: that is the answer
+        return None
 
 
 def _too_big(size: int, max_bytes: int, trace: dict) -> LimitError:

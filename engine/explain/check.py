@@ -40,6 +40,12 @@ SMALLER_STEP = ("agrees at a smaller step: the function changes fast here (a pol
 REDUCTIONS = {"sum", "mean", "mse", "cross_entropy", "softmax", "log_softmax"}
 
 
+class CheckTooCostly(LimitError):
+    """The check's element operations are over the budget (a LimitError: a
+    caller with a second, larger budget, as the server's small-check lane, can
+    tell it apart and pass the work on)."""
+
+
 def gradient_check(graph: Graph, output: int, leaves: dict[str, int], grads: list,
                    place=None) -> dict:
     """{leaf: {numeric, rel_error, ok, resolution, note?, one_sided?}}. `place`
@@ -81,7 +87,7 @@ def _budget(graph: Graph, output: int, leaves: dict[str, int], place) -> None:
     if total > limit:
         worst = max(costs, key=costs.get)
         where = place(graph.spans[worst][0]) if place is not None else (None, None)
-        raise LimitError(f"the gradient check needs {total} element operations "
+        raise CheckTooCostly(f"the gradient check needs {total} element operations "
                          f"(2 forward passes per leaf element), over the limit of {limit}",
                          *where)
 

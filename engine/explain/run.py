@@ -35,7 +35,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         if check:
             trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
-            symbolic_check(graph, output, prog.leaves, trace["check"], program)
+            symbolic_check(graph, output, prog.leaves, trace["check"], program,
+                           seconds=limits.symbolic_seconds)
         return trace
     finally:
         if was_enabled:
