@@ -47,7 +47,7 @@ def unpacked(values: bytes | None) -> dict | None:
 
 
 def trace_json(program, values: bytes | None, check, limits, max_bytes: int) -> bytes:
-    trace = trace_program(program, unpacked(values), check, limits=limits)
+    trace = trace_program(program, unpacked(values), check, limits=limits, max_bytes=max_bytes)
     out = orjson.dumps(trace)
     if len(out) > max_bytes:
         raise _too_big(len(out), max_bytes, trace)

@@ -11,16 +11,18 @@ from ..limits import DEFAULT_LIMITS, Limits
 from .accumulate import overwrite_replay
 from .check import gradient_check
 from .cost import cost_of
+from .size import refuse_if_too_big
 from .symbolic import symbolic_check
 from .trace import build
 
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
-                  limits: Limits = DEFAULT_LIMITS) -> dict:
+                  limits: Limits = DEFAULT_LIMITS, max_bytes: int | None = None) -> dict:
     """The trace of `program` (format chainrule.trace/1), JSON-ready.
 
     `values` fills free names and overrides leaves; `check` adds central-
-    difference gradients per leaf. Every rejection is a ProgramError."""
+    difference gradients per leaf; a trace predicted to be over `max_bytes`
+    in JSON is refused before it is built. Every rejection is a ProgramError."""
     # The trace is millions of fresh, acyclic containers on big programs; the
     # cyclic GC would rescan them over and over and find nothing to free.
     was_enabled = gc.isenabled()
@@ -29,6 +31,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         prog, output = compile_program(program, values, limits)
         graph = prog.graph
         grads, steps = backward(graph, output)
+        if max_bytes is not None:
+            refuse_if_too_big(graph, grads, steps, check, max_bytes, prog.at)
         program = prog.text  # line endings and a byte-order mark normalized
         trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         trace["cost"] = cost_of(graph, output)

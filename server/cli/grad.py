@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 import orjson
@@ -62,11 +61,23 @@ def grad_command(args) -> int:
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
-def read_program(file: str) -> str:
+def read_program(file: str, max_chars: int = DEFAULT_LIMITS.max_chars) -> str:
+    """The program's text, read only as far as the character limit allows:
+    `chainrule grad /dev/zero` stops after a few megabytes, not at MemoryError."""
+    # UTF-8 spends at most 4 bytes on a character, 3 on a byte-order mark
+    max_bytes = 4 * max_chars + 3
     try:
-        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        if file == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(file, "rb") as f:
+                data = f.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"cannot read {file}: {err.strerror or err}") from None
+    if len(data) > max_bytes:
+        where = "standard input" if file == "-" else file
+        raise InputError(f"{where} is longer than {max_chars:,} characters, the limit of "
+                         "a program")
     try:
         return data.decode("utf-8-sig")  # a byte-order mark is not part of the program
     except UnicodeDecodeError as err:
