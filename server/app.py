@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .errors import http_error, program_error, validation_error
-from .middleware import BodyLimit, InternalErrors, SecurityHeaders
+from .middleware import BodyLimit, HeadAsGet, InternalErrors, SecurityHeaders
+from .paths import path_for
 from .pool import stop_pools
 from .routes import (
     classify,
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.limits = settings.limits()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
+    # Asset URLs without the Host header's name in them (see server/paths.py).
+    app.state.templates.env.globals["url_for"] = path_for
 
     app.add_exception_handler(ProgramError, program_error)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -66,4 +69,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app

@@ -125,3 +125,25 @@ class InternalErrors:
                         "headers": [(b"content-type", b"application/json"),
                                     (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """HEAD answers as GET would, without the body (link checkers and uptime
+    probes send HEAD /). The inner app sees a copy of the scope: the server's
+    own scope keeps saying HEAD."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)

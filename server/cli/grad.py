@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 
 import numpy as np
@@ -11,6 +12,7 @@ import orjson
 from chainrule import DEFAULT_LIMITS, ProgramError, ShapeError, trace_program
 from chainrule.autodiff.codes import LEAF
 from chainrule.language.program import plan_of, statements
+from chainrule.language.tensors import to_value
 from chainrule.language.tokens import line_col, line_starts
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -104,6 +106,11 @@ def parse_values(items: list[str]) -> dict:
                    for x in _flat(value)):
             raise InputError(f"--value {item!r}: values must be finite numbers "
                              "(no NaN or infinity), as in the HTTP API")
+        try:  # the engine's own check: rectangular, within the limits
+            to_value(name, value, DEFAULT_LIMITS)
+        except ProgramError as err:
+            raise InputError(f"--value {item!r}: " + err.message.replace(
+                f"values['{name}']", "it")) from None
         values[name] = value
     return values
 
@@ -179,5 +186,9 @@ def fmt(v) -> str:
 
 
 def fail(message: str) -> int:
+    # The engine names a caller's value values['w'], as the HTTP API's body does;
+    # here it came from a flag.
+    message = re.sub(r"values\['(\w+)'\]", r"--value \1", message)
+    message = message.replace("values can set only", "--value can set only")
     print(f"chainrule: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT

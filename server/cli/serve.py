@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import sys
 
@@ -23,7 +24,7 @@ def add_serve_parser(commands) -> None:
 
 
 def serve_command(args) -> int:
-    problem = address_problem(args.host, args.port)
+    problem = settings_problem() or address_problem(args.host, args.port)
     if problem:
         print(f"chainrule serve: {problem}", file=sys.stderr)
         return 2
@@ -59,4 +60,28 @@ def address_problem(host: str, port: int) -> str | None:
             if err.errno == errno.EACCES:
                 return f"--port {port}: permission denied (ports below 1024 need root)"
             return f"--host {host}: cannot listen there ({err.strerror})"
+    return None
+
+
+def settings_problem() -> str | None:
+    """The first CHAINRULE_* variable that is not a valid setting, in one line
+    (the worker processes would each print a traceback and exit)."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from ..settings import Settings
+
+    try:
+        Settings()
+    except SettingsError as err:  # a list or dict setting that is not JSON
+        field = str(err).split('"')[1] if '"' in str(err) else "*"
+        name = f"CHAINRULE_{field.upper()}"
+        return (f"{name}={os.environ.get(name)!r}: not valid JSON (a list is written "
+                '["https://a.example", "https://b.example"])')
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = "CHAINRULE_" + str(first["loc"][0]).upper() if first.get("loc") else "CHAINRULE_*"
+        given = os.environ.get(name)
+        shown = f"={given!r}" if given is not None else ""
+        return f"{name}{shown}: {first['msg']}"
     return None
