@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 _UNION_TAGS = {"float", "int", "str", "bool", "list", "dict"}
-_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "limit_error"}
+_TYPES = {404: "not_found", 405: "method_not_allowed", 408: "limit_error", 413: "limit_error"}
 
 
 class JSON(Response):
@@ -34,6 +34,10 @@ def error_response(status: int, type_: str, message: str, headers=None, **where)
 
 async def program_error(request: Request, err: ProgramError) -> JSON:
     return JSON({"error": err.to_dict()}, status_code=400)
+
+
+async def shutting_down(request: Request, err: ProgramError) -> JSON:
+    return JSON({"error": err.to_dict()}, status_code=503, headers={"connection": "close"})
 
 
 async def validation_error(request: Request, err: RequestValidationError) -> JSON:

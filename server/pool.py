@@ -30,7 +30,7 @@ from chainrule import LimitError, ProgramError
 from fastapi import Request
 from pebble import ProcessExpired, ProcessPool
 
-from . import work
+from . import shutdown, work
 
 GRACE = 1.0  # seconds past the request time before a job's worker is terminated
 _context = None
@@ -120,11 +120,18 @@ async def run_job(request: Request, lane: str, function, *args):
         outcome["gone"] = True
         scope.cancel()
 
+    async def shut_down(scope: anyio.CancelScope, event):
+        await event.wait()
+        outcome["shutdown"] = True
+        scope.cancel()
+
     try:
         with anyio.move_on_after(seconds + GRACE):
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(answer, tasks.cancel_scope)
                 tasks.start_soon(hang_up, tasks.cancel_scope)
+                if (event := shutdown.ended()) is not None:
+                    tasks.start_soon(shut_down, tasks.cancel_scope, event)
     finally:
         future.cancel()  # a no-op once done; otherwise the worker is terminated
     if "answer" in outcome:
@@ -142,4 +149,6 @@ async def run_job(request: Request, lane: str, function, *args):
         raise err
     if outcome.get("gone"):
         raise ClientGone
+    if outcome.get("shutdown"):
+        raise shutdown.ShuttingDown
     raise LimitError(f"the program took longer than {seconds:g} s and was stopped")

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(16_000_000, ge=1_000,
                                     description="bytes of one answer (20,000 nodes: 10 MB)")
     request_seconds: float = Field(20.0, gt=0, description="CPU time one request may take")
+    client_seconds: float = Field(10.0, gt=0,
+                                  description="seconds a client may take to send a request's "
+                                  "head, or between pieces of its body; then the connection "
+                                  "is closed (a stalled body answers 408)")
     concurrent_jobs: int = Field(2, ge=1, description="heavy requests worked at once per worker")
     run_dir: str = Field("", description="folder where the workers of one machine mark training "
                                          "runs and their cancels (default: one in the temp dir)")

@@ -33,9 +33,15 @@ def serve_command(args) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chainrule: serving on http://{host}:{args.port}/ (API docs at /docs); "
           "Ctrl+C stops it", flush=True)
+    from ..protocol import TimedH11Protocol
+
     uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info",
-                # on SIGTERM, streams still open (training runs) get 3 s, then end
+                # a request's head must arrive within CHAINRULE_CLIENT_SECONDS; an idle
+                # kept-alive connection is closed after 5 s
+                http=TimedH11Protocol, timeout_keep_alive=5,
+                # on SIGTERM, work still going gets SHUTDOWN_GRACE (server/shutdown.py) to
+                # finish, then answers in the error shape; uvicorn waits 3 s for that
                 timeout_graceful_shutdown=3)
     return 0
 
