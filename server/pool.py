@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -61,6 +62,11 @@ class WorkerDied(RuntimeError):
 def context():
     global _context
     if _context is None:
+        # The fork server is a fresh `python -c ...`, whose sys.path starts with the
+        # working directory: a folder named chainrule/ there (the clone, seen from
+        # its parent) would be imported instead of the installed package. Safe-path
+        # mode (Python 3.11+) leaves the working directory out.
+        os.environ["PYTHONSAFEPATH"] = "1"
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(["chainrule.server.work"])
     return _context

@@ -35,6 +35,11 @@ def serve_command(args) -> int:
           "Ctrl+C stops it", flush=True)
     from ..protocol import TimedH11Protocol
 
+    # Worker processes (--workers, and the fork server of the job pools) start as
+    # fresh interpreters: keep the working directory off their sys.path, so a
+    # folder named chainrule/ there cannot stand in for the installed package.
+    os.environ["PYTHONSAFEPATH"] = "1"
+
     uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info",
                 # a request's head must arrive within CHAINRULE_CLIENT_SECONDS; an idle
