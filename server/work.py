@@ -168,13 +168,15 @@ def classify(progress: Progress, config) -> dict:
                             should_stop=progress.should_stop)
 
 
-def standalone_page(program: str, values: bytes | None, step, limits) -> str:
-    """The step-through of `program` as one self-contained HTML file."""
+def standalone_page(program: str, values: bytes | None, step, limits,
+                    max_bytes: int | None = None) -> str:
+    """The step-through of `program` as one self-contained HTML file; a trace
+    predicted over `max_bytes` is refused before it is built."""
     from chainrule import trace_program
     from chainrule.explain.standalone import standalone_html
 
     values = unpacked(values)
-    trace = trace_program(program, values, check=True, limits=limits)
+    trace = trace_program(program, values, check=True, limits=limits, max_bytes=max_bytes)
     total = len(trace["forward"]) + len(trace["backward"])
     return standalone_html(trace, program=program, values=values,
                            step=None if step is None else min(step, total))

@@ -62,3 +62,5 @@ def test_refused_from_the_prediction_on_every_way_in(program, values, limit, lin
         assert error["type"] == "limit_error" and "would be about" in error["message"]
         assert f"{limit:,}" in error["message"]
         assert error["line"] == line
+    r = client.post("/api/v1/graphs/html", json={"program": program, "values": values})
+    assert r.status_code == 400 and "would be about" in r.json()["error"]["message"]
