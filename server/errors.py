@@ -55,6 +55,10 @@ async def validation_error(request: Request, err: RequestValidationError) -> JSO
     message = first.get("msg", "invalid request")
     if not path and first.get("type") == "missing":
         message = "the request body is empty; send a JSON object"
+    elif not path and "json" not in request.headers.get("content-type", ""):
+        message = "send the body as a JSON object with Content-Type: application/json"
+    elif not path:
+        message = "the request body must be a JSON object"
     return error_response(422, "value_error", f"{where}: {message}")
 
 
@@ -81,6 +85,8 @@ def body_problem(body: bytes) -> str:
                 f"column {e.colno})")
     except RecursionError:
         return "the request body is nested too deeply to read"
+    except ValueError as e:  # an integer of thousands of digits, Python's own limit
+        return f"the request body holds a number too long to read ({str(e).split(':')[0]})"
     return "the request body could not be read as JSON"
 
 

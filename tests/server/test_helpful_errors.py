@@ -29,6 +29,9 @@ BODIES = [
     (b'{"program": "x = 1.0\xff"}', "not UTF-8 (byte 0xff"),
     (b"\xfe\xff\x00{", "not UTF-8"),
     (b"", "empty"),
+    (b'{"program": "x", "values": {"x": 1' + b"0" * 5000 + b"}}", "number too long"),
+    (b"null", "must be a JSON object"),
+    (b'["program"]', "must be a JSON object"),
 ]
 
 
@@ -56,6 +59,13 @@ FIELDS = [
                        "optimizer": {"name": "sgd", "lrr": 0.1}},
      "unknown field 'lrr' in optimizer; did you mean 'lr'?"),
 ]
+
+
+def test_a_body_without_the_json_content_type_says_so():
+    r = make_client().post("/api/v1/graphs", content=b'{"program": "loss = 1.0"}',
+                           headers={"content-type": "text/plain"})
+    assert r.status_code == 422
+    assert "Content-Type: application/json" in r.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(("path", "body", "says"), FIELDS, ids=range(len(FIELDS)))
