@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 _UNION_TAGS = {"float", "int", "str", "bool", "list", "dict"}
+_NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
 _TYPES = {404: "not_found", 405: "method_not_allowed", 408: "limit_error", 413: "limit_error"}
 
 
@@ -55,10 +56,10 @@ async def validation_error(request: Request, err: RequestValidationError) -> JSO
     message = first.get("msg", "invalid request")
     if not path and first.get("type") == "missing":
         message = "the request body is empty; send a JSON object"
-    elif not path and "json" not in request.headers.get("content-type", ""):
-        message = "send the body as a JSON object with Content-Type: application/json"
-    elif not path:
-        message = "the request body must be a JSON object"
+    elif not path and first.get("type") in _NOT_AN_OBJECT:
+        message = ("the request body must be a JSON object"
+                   if "json" in request.headers.get("content-type", "") else
+                   "send the body as a JSON object with Content-Type: application/json")
     return error_response(422, "value_error", f"{where}: {message}")
 
 
