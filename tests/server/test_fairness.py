@@ -82,3 +82,21 @@ def _longer(program: str) -> str:
     """The same chain three times over (2,100 leaves): past the deadline."""
     return program.replace("loss = s", "") + "".join(
         f"b{i} = 0.5\ns = s*0.999 + b{i}\n" for i in range(1400)) + "loss = s"
+
+
+def test_the_symbolic_budget_holds_in_any_thread():
+    """The Python API called from a worker thread (a notebook's executor, a web
+    framework's thread pool): the budget stops sympy there too."""
+    import threading
+
+    out = {}
+
+    def work():
+        out["trace"] = trace_program(ONE_LEAF_TANH, check=True,
+                                     limits=Limits(symbolic_seconds=0.2))
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(timeout=120)
+    entry = out["trace"]["check"]["x"]
+    assert entry["ok"] is True and "ran out of time" in entry["note"]
