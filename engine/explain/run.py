@@ -13,18 +13,21 @@ from .accumulate import overwrite_replay
 from .check import gradient_check
 from .columns import FORMAT_COLUMNS, build_columns
 from .cost import cost_of
+from .size import refuse_if_too_big
 from .symbolic import symbolic_check
 from .tensor_paths import tensor_paths
 from .trace import FORMAT, build
 
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
-                  limits: Limits = DEFAULT_LIMITS, format: str = FORMAT) -> dict:  # noqa: A002
+                  limits: Limits = DEFAULT_LIMITS, format: str = FORMAT,  # noqa: A002
+                  max_bytes: int | None = None) -> dict:
     """The trace of `program` (format chainrule.trace/1), JSON-ready.
 
     `values` fills free names and overrides leaves; `check` adds central-
     difference gradients per leaf; `format="chainrule.trace/2"` gives the
-    columns (docs/trace.md). Every rejection is a ProgramError."""
+    columns (docs/trace.md); a trace predicted to be over `max_bytes` in JSON
+    is refused before it is built. Every rejection is a ProgramError."""
     if format not in (FORMAT, FORMAT_COLUMNS):
         raise ProgramValueError(f"format must be {FORMAT!r} or {FORMAT_COLUMNS!r}")
     # The trace is millions of fresh, acyclic containers on big programs; the
@@ -35,6 +38,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         prog, output = compile_program(program, values, limits)
         graph = prog.graph
         grads, steps = backward(graph, output)
+        if max_bytes is not None and format == FORMAT:  # predicts trace/1's size
+            refuse_if_too_big(graph, grads, steps, check, max_bytes, prog.at)
         program = prog.text  # line endings and a byte-order mark normalized
         make = build if format == FORMAT else build_columns
         trace = make(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
@@ -45,7 +50,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
             trace["paths"] = paths
         if check:
             trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
-            symbolic_check(graph, output, prog.leaves, trace["check"], program)
+            symbolic_check(graph, output, prog.leaves, trace["check"], program,
+                           seconds=limits.symbolic_seconds)
         return trace
     finally:
         if was_enabled:

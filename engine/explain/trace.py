@@ -18,6 +18,7 @@ from .worked import worked
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")
 TEXT_MAX = 80
+NOT_FINITE = "gradient not finite"
 
 
 def _shorten(program: str, start: int, end: int) -> str:
@@ -110,6 +111,12 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                 warnings.setdefault(j, []).append(
                     f"gradient not finite: local derivative {formula} of {op.name} "
                     f"is {shown_local}")
+            elif not is_finite(c) and not any(w.startswith(NOT_FINITE)
+                                              for w in warnings.get(j, ())):
+                # Carried from further down (0 * Infinity is NaN): said once per node.
+                warnings.setdefault(j, []).append(
+                    f"{NOT_FINITE}: the gradient of {labels[i] or texts[i]} ({op.name}), "
+                    "which it feeds, is not finite")
             row = {"to": ids[j], "local": jsonable(local), "local_formula": formula,
                    "local_worked": None,
                    "contribution": jsonable(c), "grad_after": jsonable(after)}
