@@ -110,7 +110,11 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     if (!c.active) return null;
     const node = c.model.byId.get(c.active);
     const ids = new Set([c.active, ...node.inputs, ...(c.model.consumers.get(c.active) ?? [])]);
-    return [...ids].map((id) => c.layout.pos.get(id)).filter(Boolean);
+    const box = (id) => {
+      const p = c.layout.pos.get(id);
+      return p && { ...p, tensor: c.model.byId.get(id)?.shape?.length > 0 };
+    };
+    return [...ids].map(box).filter(Boolean);
   }
 
   function frameStep(c, animate = true) {

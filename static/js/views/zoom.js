@@ -80,12 +80,17 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     }
     svg.attr("data-fit", "active");
     if (!focus?.length) { fitAt(Math.max(kMin, kAll), animate); return; }
-    const x0 = Math.min(...focus.map((b) => b.x - b.w / 2)) - 8;
-    const x1 = Math.max(...focus.map((b) => b.x + b.w / 2)) + 8;
-    const y0 = Math.min(...focus.map((b) => b.y - b.h / 2)) - 8;
-    const y1 = Math.max(...focus.map((b) => b.y + b.h / 2)) + 8;
-    // The neighbourhood must fit whole, even if that means smaller text.
-    const k = Math.min(kMin, (w - PAD) / (x1 - x0), (h - PAD) / (y1 - y0));
+    const box = (bs) => [Math.min(...bs.map((b) => b.x - b.w / 2)) - 8, Math.max(...bs.map((b) => b.x + b.w / 2)) + 8,
+      Math.min(...bs.map((b) => b.y - b.h / 2)) - 8, Math.max(...bs.map((b) => b.y + b.h / 2)) + 8];
+    const fits = ([a0, a1, b0, b1]) => Math.min((w - PAD) / (a1 - a0), (h - PAD) / (b1 - b0));
+    // The active node with its inputs and outputs, even at smaller text; but a
+    // tensor's grid of numbers is no use under 8 px (16 in lecture mode): where
+    // tensor nodes side by side (on a phone) would need that, readable numbers
+    // win and the active node (focus[0]) alone is kept whole at the readable scale.
+    const whole = box(focus);
+    const kFloor = focus.some((b) => b.tensor) ? (lecture ? 16 : 8) / textPx : 0;
+    const [x0, x1, y0, y1] = fits(whole) >= kFloor ? whole : box(focus.slice(0, 1));
+    const k = Math.min(kMin, fits([x0, x1, y0, y1]));
     const t = d3.zoomTransform(svg.node());
     if (Math.abs(t.k - k) < 1e-6) {
       const [a0, b0] = t.apply([x0, y0]);
