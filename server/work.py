@@ -44,9 +44,16 @@ def unpacked(values: bytes | None) -> dict | None:
     return None if values is None else orjson.loads(values)
 
 
+def extras(include) -> dict:
+    """A request's `include` as trace_program's keywords: asked for, or the
+    format's default (trace/1 has both, trace/2 neither)."""
+    return {name: True for name in include}
+
+
 def trace_json(program, values: bytes | None, check, limits, max_bytes: int,
-               format: str = FORMAT) -> bytes:  # noqa: A002
-    trace = trace_program(program, unpacked(values), check, limits=limits, format=format)
+               format: str = FORMAT, include: tuple = ()) -> bytes:  # noqa: A002
+    trace = trace_program(program, unpacked(values), check, limits=limits, format=format,
+                          **extras(include))
     out = orjson.dumps(trace)
     if len(out) > max_bytes:
         raise _too_big(len(out), max_bytes, _spans(trace))

@@ -12,8 +12,9 @@ from bisect import bisect_right
 
 import numpy as np
 
-from ..autodiff.graph import LEAF, Graph
-from ..autodiff.numeric import is_finite, zeros
+from ..autodiff.backward import edge
+from ..autodiff.graph import LEAF, OP, Graph
+from ..autodiff.numeric import fit, is_finite, shape_of, zeros
 from ..autodiff.ops import OPS
 from .trace import _SIMPLE, FORMAT, TEXT_MAX, _shorten, jsonable
 from .worked import worked
@@ -21,31 +22,34 @@ from .worked import worked
 FORMAT_COLUMNS = "chainrule.trace/2"
 
 
-def _json(v):
-    return v if v.__class__ is float and v - v == 0.0 else jsonable(v)
-
-
-def build_columns(program: str, graph: Graph, output: int, grads: list, steps: list,
-                  leaves: dict[str, int], starts: list[int]) -> dict:
+def build_columns(program: str, graph: Graph, output: int, leaves: dict[str, int],
+                  starts: list[int]) -> tuple[dict, list]:
+    """The backward pass and the columns in one sweep: each edge is appended to
+    the columns as it is computed, never held as a tuple to be walked again.
+    Returns the document and every node's gradient (for `check`)."""
     n = len(graph)
     values, inputs, kinds, labels = graph.values, graph.inputs, graph.kinds, graph.labels
     warnings = {i: list(w) for i, w in graph.warnings.items()}
+    texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
+             for s, e in graph.spans]
+    grads, back = _backward(graph, output, texts, warnings)
+    needs = graph.needs_grad
     for i in range(n):
-        if grads[i] is None and graph.needs_grad[i]:
+        if grads[i] is None and needs[i]:
             v = values[i]
             grads[i] = zeros(() if v.__class__ is float else v.shape)
             warnings.setdefault(i, []).append("not used by the output, so its gradient is 0")
-    texts = [program[s:e] if e - s <= TEXT_MAX else _shorten(program, s, e)
-             for s, e in graph.spans]
     lines, cols, end_lines, end_cols = [], [], [], []
+    add_line, add_col, add_end_line, add_end_col = (
+        lines.append, cols.append, end_lines.append, end_cols.append)
+    last = len(starts)
     for s, e in graph.spans:
         line = bisect_right(starts, s)
-        end_line = line if line == len(starts) or e < starts[line] else bisect_right(starts, e)
-        lines.append(line)
-        cols.append(s - starts[line - 1] + 1)
-        end_lines.append(end_line)
-        end_cols.append(e - starts[end_line - 1] + 1)
-    back = _backward(graph, steps, texts, warnings)
+        end_line = line if line == last or e < starts[line] else bisect_right(starts, e)
+        add_line(line)
+        add_col(s - starts[line - 1] + 1)
+        add_end_line(end_line)
+        add_end_col(e - starts[end_line - 1] + 1)
     return {
         "format": FORMAT_COLUMNS,
         "output": output,
@@ -55,29 +59,80 @@ def build_columns(program: str, graph: Graph, output: int, grads: list, steps: l
             "kind": list(kinds),
             "label": list(labels),
             "text": texts,
-            "inputs": [list(ins) for ins in inputs],
+            "inputs": list(inputs),  # tuples: JSON arrays all the same
             "shape": [[] if v.__class__ is float else list(v.shape) for v in values],
-            "value": [_json(v) for v in values],
-            "grad": [_json(g) for g in grads],
+            "value": [v if v.__class__ is float and v - v == 0.0 else jsonable(v)
+                      for v in values],
+            "grad": [g if g.__class__ is float and g - g == 0.0 else jsonable(g)
+                     for g in grads],
             "line": lines, "col": cols, "end_line": end_lines, "end_col": end_cols,
             "warnings": {str(i): w for i, w in sorted(warnings.items()) if w},
         },
         "backward": back,
         "gradients": {name: jsonable(grads[i]) for name, i in leaves.items()
                       if graph.kinds[i] is LEAF},
-    }
+    }, grads
 
 
-def _backward(graph: Graph, steps: list, texts: list[str], warnings: dict) -> dict:
+def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
+    """chainrule.autodiff.backward.backward's sweep, the same operations in the
+    same order (so the same numbers), writing each edge into the columns."""
+    values, kinds, ops, inputs, needs = (
+        graph.values, graph.kinds, graph.ops, graph.inputs, graph.needs_grad)
+    grads: list = [None] * len(values)
+    grads[output] = 1.0
     node, grad, count = [], [], []
     to, slot, local_col, contribution, grad_after = [], [], [], [], []
+    add_node, add_grad, add_count = node.append, grad.append, count.append
     add_to, add_slot, add_local, add_c, add_after = (
         to.append, slot.append, local_col.append, contribution.append, grad_after.append)
-    for i, g, edges in steps:
-        node.append(i)
-        grad.append(_json(g))
-        count.append(len(edges))
-        for j, local, c, after, k in edges:
+    for i in range(output, -1, -1):
+        g = grads[i]
+        if g is None or kinds[i] is not OP:
+            continue
+        op = ops[i]
+        ins = inputs[i]
+        if len(ins) == 2:
+            a, b = values[ins[0]], values[ins[1]]
+            args = (a, b, values[i])
+            scalars = a.__class__ is float and b.__class__ is float
+        elif len(ins) == 1:
+            a = values[ins[0]]
+            out = values[i]
+            args = (a, out)
+            scalars = a.__class__ is float and out.__class__ is float
+        else:
+            args = (*[values[j] for j in ins], values[i])
+            scalars = all(x.__class__ is float for x in args)
+        g_float = g.__class__ is float
+        scalars = scalars and g_float and op.local is not None
+        nondiff = op.nondiff
+        edges = 0
+        k = -1
+        for j in ins:
+            k += 1
+            if not needs[j] or k in nondiff:
+                continue
+            c = None
+            if scalars:
+                try:  # scalars, the common case, inlined
+                    local = op.local[k](*args)
+                    if local.__class__ is float:
+                        c = g * local
+                except (ArithmeticError, ValueError):
+                    pass
+            if c is None:
+                local, c = edge(op, k, args, g)
+            prev = grads[j]
+            if prev is None:
+                after = c
+            elif prev.__class__ is float and c.__class__ is float:
+                after = prev + c
+            else:
+                with np.errstate(all="ignore"):
+                    after = prev + c
+            grads[j] = after
+            edges += 1
             add_to(j)
             add_slot(k)
             if (c.__class__ is float and local.__class__ is float  # scalars: the common case
@@ -87,7 +142,6 @@ def _backward(graph: Graph, steps: list, texts: list[str], warnings: dict) -> di
                 add_after(after)
                 continue
             if not is_finite(c) and is_finite(g):
-                op = graph.ops[i]
                 formula = op.formula[k](_names(graph, i, texts), _inputs(graph, i))
                 shown_local = "not finite" if local is None else jsonable(local)
                 warnings.setdefault(j, []).append(
@@ -96,8 +150,14 @@ def _backward(graph: Graph, steps: list, texts: list[str], warnings: dict) -> di
             add_local(jsonable(local))
             add_c(jsonable(c))
             add_after(jsonable(after))
-    return {"node": node, "grad": grad, "edges": count, "to": to, "slot": slot,
-            "local": local_col, "contribution": contribution, "grad_after": grad_after}
+        add_node(i)
+        add_grad(g if g_float and g - g == 0.0 else jsonable(g))
+        add_count(edges)
+    for i, kind in enumerate(kinds):
+        if kind is LEAF and grads[i] is None:
+            grads[i] = fit(0.0, shape_of(values[i]))
+    return grads, {"node": node, "grad": grad, "edges": count, "to": to, "slot": slot,
+                   "local": local_col, "contribution": contribution, "grad_after": grad_after}
 
 
 def _name(label, text: str) -> str:
