@@ -76,7 +76,9 @@ def build_columns(program: str, graph: Graph, output: int, leaves: dict[str, int
 
 def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
     """chainrule.autodiff.backward.backward's sweep, the same operations in the
-    same order (so the same numbers), writing each edge into the columns."""
+    same order (so the same numbers), writing each edge into the columns. The
+    numbers go in raw; one check at the end (_make_jsonable) finds any that
+    JSON cannot hold, so the common all-finite-floats case pays nothing per edge."""
     values, kinds, ops, inputs, needs = (
         graph.values, graph.kinds, graph.ops, graph.inputs, graph.needs_grad)
     grads: list = [None] * len(values)
@@ -86,6 +88,7 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
     add_node, add_grad, add_count = node.append, grad.append, count.append
     add_to, add_slot, add_local, add_c, add_after = (
         to.append, slot.append, local_col.append, contribution.append, grad_after.append)
+    mixed = False  # a tensor, a None local or an IEEE answer from edge(): check each edge
     for i in range(output, -1, -1):
         g = grads[i]
         if g is None or kinds[i] is not OP:
@@ -96,33 +99,46 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
             a, b = values[ins[0]], values[ins[1]]
             args = (a, b, values[i])
             scalars = a.__class__ is float and b.__class__ is float
-        elif len(ins) == 1:
-            a = values[ins[0]]
-            out = values[i]
-            args = (a, out)
-            scalars = a.__class__ is float and out.__class__ is float
         else:
             args = (*[values[j] for j in ins], values[i])
             scalars = all(x.__class__ is float for x in args)
-        g_float = g.__class__ is float
-        scalars = scalars and g_float and op.local is not None
+        if g.__class__ is float:
+            rules = op.local if scalars else None
+        else:
+            rules = None
+            mixed = True
         nondiff = op.nondiff
         edges = 0
         k = -1
         for j in ins:
             k += 1
-            if not needs[j] or k in nondiff:
+            if not needs[j] or (nondiff and k in nondiff):
                 continue
-            c = None
-            if scalars:
+            edges += 1
+            add_to(j)
+            add_slot(k)
+            if rules is not None:
                 try:  # scalars, the common case, inlined
-                    local = op.local[k](*args)
-                    if local.__class__ is float:
-                        c = g * local
+                    local = rules[k](*args)
                 except (ArithmeticError, ValueError):
-                    pass
-            if c is None:
-                local, c = edge(op, k, args, g)
+                    local = None
+                if local.__class__ is float:
+                    c = g * local
+                    prev = grads[j]
+                    if prev is None:
+                        grads[j] = after = c
+                    elif prev.__class__ is float:
+                        grads[j] = after = prev + c
+                    else:
+                        with np.errstate(all="ignore"):
+                            grads[j] = after = prev + c
+                        mixed = True
+                    add_local(local)
+                    add_c(c)
+                    add_after(after)
+                    continue
+            local, c = edge(op, k, args, g)
+            mixed = True
             prev = grads[j]
             if prev is None:
                 after = c
@@ -132,32 +148,58 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
                 with np.errstate(all="ignore"):
                     after = prev + c
             grads[j] = after
-            edges += 1
-            add_to(j)
-            add_slot(k)
+            add_local(local)
+            add_c(c)
+            add_after(after)
+        add_node(i)
+        add_grad(g)
+        add_count(edges)
+    for i, kind in enumerate(kinds):
+        if kind is LEAF and grads[i] is None:
+            grads[i] = fit(0.0, shape_of(values[i]))
+    back = {"node": node, "grad": grad, "edges": count, "to": to, "slot": slot,
+            "local": local_col, "contribution": contribution, "grad_after": grad_after}
+    if mixed or not _all_finite(grad, local_col, contribution, grad_after):
+        _make_jsonable(graph, back, texts, warnings)
+    return grads, back
+
+
+def _all_finite(*columns: list) -> bool:
+    """Columns of floats only: a NaN or an infinity makes its column's sum non-
+    finite (a sum that overflows only sends the columns to the exact check)."""
+    total = 0.0
+    for column in columns:
+        total += sum(column)
+    return total - total == 0.0
+
+
+def _make_jsonable(graph: Graph, back: dict, texts: list[str], warnings: dict) -> None:
+    """Each number in the backward columns as JSON holds it, and the warning
+    for each gradient made non-finite by its local derivative, in the order
+    the sweep met them (trace/1's order)."""
+    ops = graph.ops
+    local_col, contribution, grad_after = back["local"], back["contribution"], back["grad_after"]
+    at = 0
+    for s, (i, g, count) in enumerate(zip(back["node"], back["grad"], back["edges"],
+                                          strict=True)):
+        for e in range(at, at + count):
+            local, c, after = local_col[e], contribution[e], grad_after[e]
             if (c.__class__ is float and local.__class__ is float  # scalars: the common case
                     and c - c == 0.0 and after - after == 0.0 and local - local == 0.0):
-                add_local(local)
-                add_c(c)
-                add_after(after)
                 continue
             if not is_finite(c) and is_finite(g):
+                op, k, j = ops[i], back["slot"][e], back["to"][e]
                 formula = op.formula[k](_names(graph, i, texts), _inputs(graph, i))
                 shown_local = "not finite" if local is None else jsonable(local)
                 warnings.setdefault(j, []).append(
                     f"gradient not finite: local derivative {formula} of {op.name} "
                     f"is {shown_local}")
-            add_local(jsonable(local))
-            add_c(jsonable(c))
-            add_after(jsonable(after))
-        add_node(i)
-        add_grad(g if g_float and g - g == 0.0 else jsonable(g))
-        add_count(edges)
-    for i, kind in enumerate(kinds):
-        if kind is LEAF and grads[i] is None:
-            grads[i] = fit(0.0, shape_of(values[i]))
-    return grads, {"node": node, "grad": grad, "edges": count, "to": to, "slot": slot,
-                   "local": local_col, "contribution": contribution, "grad_after": grad_after}
+            local_col[e] = jsonable(local)
+            contribution[e] = jsonable(c)
+            grad_after[e] = jsonable(after)
+        at += count
+        if not (g.__class__ is float and g - g == 0.0):
+            back["grad"][s] = jsonable(g)
 
 
 def _name(label, text: str) -> str:
