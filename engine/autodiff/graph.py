@@ -180,6 +180,17 @@ class Graph:
                     except (ArithmeticError, ValueError):
                         pass  # Python raised on 1/0 or overflow: call() answers IEEE
                 values[i] = call(ops[i].forward, [a, b])
+            elif len(ins) == 1:
+                a = values[ins[0]]
+                if a.__class__ is float:
+                    try:  # one float: relu, tanh, exp, ...
+                        out = ops[i].forward(a)
+                        if out.__class__ is float:
+                            values[i] = out
+                            continue
+                    except (ArithmeticError, ValueError):
+                        pass
+                values[i] = call(ops[i].forward, [a])
             else:
                 values[i] = call(ops[i].forward, [values[j] for j in ins])
         return values[stop - 1]
