@@ -8,11 +8,11 @@ a column is an append. Same numbers as trace/1: see docs/trace.md."""
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from itertools import chain
 
 import numpy as np
 
-from ..autodiff.backward import edge
+from ..autodiff.backward import _sum, edge
 from ..autodiff.graph import LEAF, OP, Graph
 from ..autodiff.numeric import fit, is_finite, shape_of, zeros
 from ..autodiff.ops import OPS
@@ -39,17 +39,7 @@ def build_columns(program: str, graph: Graph, output: int, leaves: dict[str, int
             v = values[i]
             grads[i] = zeros(() if v.__class__ is float else v.shape)
             warnings.setdefault(i, []).append("not used by the output, so its gradient is 0")
-    lines, cols, end_lines, end_cols = [], [], [], []
-    add_line, add_col, add_end_line, add_end_col = (
-        lines.append, cols.append, end_lines.append, end_cols.append)
-    last = len(starts)
-    for s, e in graph.spans:
-        line = bisect_right(starts, s)
-        end_line = line if line == last or e < starts[line] else bisect_right(starts, e)
-        add_line(line)
-        add_col(s - starts[line - 1] + 1)
-        add_end_line(end_line)
-        add_end_col(e - starts[end_line - 1] + 1)
+    lines, cols, end_lines, end_cols = _positions(graph.spans, starts)
     return {
         "format": FORMAT_COLUMNS,
         "output": output,
@@ -74,6 +64,16 @@ def build_columns(program: str, graph: Graph, output: int, leaves: dict[str, int
     }, grads
 
 
+def _positions(spans: list[tuple[int, int]], starts: list[int]):
+    """Each span's (line, col, end_line, end_col), 1-based, end_col just past
+    the end: one searchsorted over all offsets instead of a bisect per node."""
+    offsets = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    line_starts = np.asarray(starts, dtype=np.int64)
+    line = np.searchsorted(line_starts, offsets, side="right")
+    col = offsets - line_starts[line - 1] + 1
+    return line[0::2].tolist(), col[0::2].tolist(), line[1::2].tolist(), col[1::2].tolist()
+
+
 def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
     """chainrule.autodiff.backward.backward's sweep, the same operations in the
     same order (so the same numbers), writing each edge into the columns. The
@@ -95,64 +95,133 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
             continue
         op = ops[i]
         ins = inputs[i]
-        if len(ins) == 2:
-            a, b = values[ins[0]], values[ins[1]]
-            args = (a, b, values[i])
-            scalars = a.__class__ is float and b.__class__ is float
-        else:
-            args = (*[values[j] for j in ins], values[i])
-            scalars = all(x.__class__ is float for x in args)
-        if g.__class__ is float:
-            rules = op.local if scalars else None
-        else:
-            rules = None
-            mixed = True
-        nondiff = op.nondiff
+        rules = op.local
+        add_node(i)
+        add_grad(g)
+        if g.__class__ is float and rules is not None and not op.nondiff:
+            # Scalar ops of one and two inputs, unrolled: the common case.
+            if len(ins) == 2:
+                j, m = ins
+                a, b = values[j], values[m]
+                if a.__class__ is float and b.__class__ is float:
+                    out = values[i]
+                    edges = 0
+                    if needs[j]:
+                        try:
+                            local = rules[0](a, b, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        if local.__class__ is float:
+                            c = g * local
+                        else:
+                            local, c = edge(op, 0, (a, b, out), g)
+                            mixed = True
+                        prev = grads[j]
+                        if prev is None:
+                            grads[j] = after = c
+                        elif prev.__class__ is float and c.__class__ is float:
+                            grads[j] = after = prev + c
+                        else:
+                            grads[j] = after = _sum(prev, c)
+                            mixed = True
+                        edges = 1
+                        add_to(j)
+                        add_slot(0)
+                        add_local(local)
+                        add_c(c)
+                        add_after(after)
+                    if needs[m]:
+                        try:
+                            local = rules[1](a, b, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        if local.__class__ is float:
+                            c = g * local
+                        else:
+                            local, c = edge(op, 1, (a, b, out), g)
+                            mixed = True
+                        prev = grads[m]
+                        if prev is None:
+                            grads[m] = after = c
+                        elif prev.__class__ is float and c.__class__ is float:
+                            grads[m] = after = prev + c
+                        else:
+                            grads[m] = after = _sum(prev, c)
+                            mixed = True
+                        edges += 1
+                        add_to(m)
+                        add_slot(1)
+                        add_local(local)
+                        add_c(c)
+                        add_after(after)
+                    add_count(edges)
+                    continue
+            elif len(ins) == 1:
+                j = ins[0]
+                a, out = values[j], values[i]
+                if a.__class__ is float and out.__class__ is float:
+                    if needs[j]:
+                        try:
+                            local = rules[0](a, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        if local.__class__ is float:
+                            c = g * local
+                        else:
+                            local, c = edge(op, 0, (a, out), g)
+                            mixed = True
+                        prev = grads[j]
+                        if prev is None:
+                            grads[j] = after = c
+                        elif prev.__class__ is float and c.__class__ is float:
+                            grads[j] = after = prev + c
+                        else:
+                            grads[j] = after = _sum(prev, c)
+                            mixed = True
+                        add_to(j)
+                        add_slot(0)
+                        add_local(local)
+                        add_c(c)
+                        add_after(after)
+                        add_count(1)
+                    else:
+                        add_count(0)
+                    continue
+        # Tensors, VJPs, inputs without a gradient: backward()'s general loop.
+        mixed = True
+        args = (*[values[j] for j in ins], values[i])
+        scalars = (g.__class__ is float and rules is not None
+                   and all(x.__class__ is float for x in args))
         edges = 0
         k = -1
         for j in ins:
             k += 1
-            if not needs[j] or (nondiff and k in nondiff):
+            if not needs[j] or k in op.nondiff:
                 continue
-            edges += 1
-            add_to(j)
-            add_slot(k)
-            if rules is not None:
-                try:  # scalars, the common case, inlined
+            c = None
+            if scalars:
+                try:
                     local = rules[k](*args)
+                    if local.__class__ is float:
+                        c = g * local
                 except (ArithmeticError, ValueError):
-                    local = None
-                if local.__class__ is float:
-                    c = g * local
-                    prev = grads[j]
-                    if prev is None:
-                        grads[j] = after = c
-                    elif prev.__class__ is float:
-                        grads[j] = after = prev + c
-                    else:
-                        with np.errstate(all="ignore"):
-                            grads[j] = after = prev + c
-                        mixed = True
-                    add_local(local)
-                    add_c(c)
-                    add_after(after)
-                    continue
-            local, c = edge(op, k, args, g)
-            mixed = True
+                    pass
+            if c is None:
+                local, c = edge(op, k, args, g)
             prev = grads[j]
             if prev is None:
                 after = c
             elif prev.__class__ is float and c.__class__ is float:
                 after = prev + c
             else:
-                with np.errstate(all="ignore"):
-                    after = prev + c
+                after = _sum(prev, c)
             grads[j] = after
+            edges += 1
+            add_to(j)
+            add_slot(k)
             add_local(local)
             add_c(c)
             add_after(after)
-        add_node(i)
-        add_grad(g)
         add_count(edges)
     for i, kind in enumerate(kinds):
         if kind is LEAF and grads[i] is None:
