@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from .helpers import build, expected_active, trace_for
 
-CANVAS_MIN = 2000  # static/js/views/canvas-graph.js
+CANVAS_MIN = 1000  # static/js/views/canvas-graph.js
 
 
 def rnn(blocks: int) -> str:
