@@ -106,7 +106,7 @@ def _sweep(graph: Graph, output: int) -> list:
                         prev = grads[j]
                         grads[j] = (c if prev is None else prev + c
                                     if prev.__class__ is float and c.__class__ is float
-                                    else _sum(prev, c))
+                                    else add_ieee(prev, c))
                     if needs[m]:
                         try:
                             local = rules[1](a, b, out)
@@ -117,7 +117,7 @@ def _sweep(graph: Graph, output: int) -> list:
                         prev = grads[m]
                         grads[m] = (c if prev is None else prev + c
                                     if prev.__class__ is float and c.__class__ is float
-                                    else _sum(prev, c))
+                                    else add_ieee(prev, c))
                     continue
             elif len(ins) == 1:
                 j = ins[0]
@@ -132,7 +132,7 @@ def _sweep(graph: Graph, output: int) -> list:
                         prev = grads[j]
                         grads[j] = (c if prev is None else prev + c
                                     if prev.__class__ is float and c.__class__ is float
-                                    else _sum(prev, c))
+                                    else add_ieee(prev, c))
                     continue
         # tensors, VJPs, non-differentiable inputs: backward()'s general loop
         args = (*[values[j] for j in ins], values[i])
@@ -155,14 +155,15 @@ def _sweep(graph: Graph, output: int) -> list:
                 c = edge(op, k, args, g)[1]
             prev = grads[j]
             grads[j] = (c if prev is None else prev + c
-                        if prev.__class__ is float and c.__class__ is float else _sum(prev, c))
+                        if prev.__class__ is float and c.__class__ is float else add_ieee(prev, c))
     for i, kind in enumerate(kinds):
         if kind is LEAF and grads[i] is None:
             grads[i] = fit(0.0, shape_of(values[i]))
     return grads
 
 
-def _sum(prev: Value, c: Value) -> Value:
+def add_ieee(prev: Value, c: Value) -> Value:
+    """prev + c where a tensor is involved: numpy's IEEE answers, no warnings."""
     with np.errstate(all="ignore"):
         return prev + c
 

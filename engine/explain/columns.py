@@ -12,7 +12,7 @@ from itertools import chain
 
 import numpy as np
 
-from ..autodiff.backward import _sum, edge
+from ..autodiff.backward import add_ieee, edge
 from ..autodiff.graph import LEAF, OP, Graph
 from ..autodiff.numeric import fit, is_finite, shape_of, zeros
 from ..autodiff.ops import OPS
@@ -122,7 +122,7 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
                         elif prev.__class__ is float and c.__class__ is float:
                             grads[j] = after = prev + c
                         else:
-                            grads[j] = after = _sum(prev, c)
+                            grads[j] = after = add_ieee(prev, c)
                             mixed = True
                         edges = 1
                         add_to(j)
@@ -146,7 +146,7 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
                         elif prev.__class__ is float and c.__class__ is float:
                             grads[m] = after = prev + c
                         else:
-                            grads[m] = after = _sum(prev, c)
+                            grads[m] = after = add_ieee(prev, c)
                             mixed = True
                         edges += 1
                         add_to(m)
@@ -176,7 +176,7 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
                         elif prev.__class__ is float and c.__class__ is float:
                             grads[j] = after = prev + c
                         else:
-                            grads[j] = after = _sum(prev, c)
+                            grads[j] = after = add_ieee(prev, c)
                             mixed = True
                         add_to(j)
                         add_slot(0)
@@ -214,7 +214,7 @@ def _backward(graph: Graph, output: int, texts: list[str], warnings: dict):
             elif prev.__class__ is float and c.__class__ is float:
                 after = prev + c
             else:
-                after = _sum(prev, c)
+                after = add_ieee(prev, c)
             grads[j] = after
             edges += 1
             add_to(j)
