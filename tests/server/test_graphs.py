@@ -158,6 +158,16 @@ def test_format_trace2_gives_the_columns_of_the_same_trace(client, program):
     assert bare["backward"] == body["backward"] and bare["nodes"] == body["nodes"]
 
 
+def test_include_asks_trace2_for_cost_or_the_replay_and_is_checked(client):
+    one = strict(post(client, program=SEED))
+    cost = strict(post(client, program=SEED, format="chainrule.trace/2", include=["cost"]))
+    assert cost["cost"] == one["cost"] and "overwrite" not in cost
+    both = strict(post(client, program=SEED, include=["cost"]))  # trace/1 has both anyway
+    assert both["cost"] == one["cost"] and both["overwrite"] == one["overwrite"]
+    r = post(client, program=SEED, format="chainrule.trace/2", include=["ledger"])
+    assert r.status_code == 422 and "include" in r.text
+
+
 def test_trace1_is_the_default_and_an_unknown_format_is_refused(client):
     assert strict(post(client, program=SEED))["format"] == "chainrule.trace/1"
     r = post(client, program=SEED, format="chainrule.trace/3")
