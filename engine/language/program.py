@@ -24,13 +24,17 @@ def statements(text: str) -> list[tuple[int, str]]:
     holds whole statements, since only brackets and `\\` continue a line."""
     runs = []
     start = pos = depth = 0
+    seen: dict[str, tuple[int, bool]] = {}  # generated programs repeat their lines
     for line in text.split("\n"):
         end = pos + len(line)
-        code = line.partition("#")[0]
-        if "(" in code or "[" in code or ")" in code or "]" in code:
-            depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
-        if depth <= 0 and not code.endswith("\\"):
-            runs.append((start, text[start:end]))
+        shape = seen.get(line)
+        if shape is None:  # (change in bracket depth, continued with a backslash)
+            code = line.partition("#")[0]
+            shape = seen[line] = (code.count("(") + code.count("[") - code.count(")")
+                                  - code.count("]"), code.endswith("\\"))
+        depth += shape[0]
+        if depth <= 0 and not shape[1]:
+            runs.append((start, line if start == pos else text[start:end]))
             start, depth = end + 1, 0
         pos = end + 1
     if start <= len(text):
