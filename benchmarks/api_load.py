@@ -6,8 +6,13 @@ while 2 more connections send the heaviest requests the limits allow
 (tests/server/hostile.py) one after another; and /healthz while each of those
 runs alone.
 
+Then check starvation: two clients send the heaviest checks the default
+limits allow (tests/server/hostile.py HEAVY_CHECKS) back to back while a third
+checks the seed program, as the page does on every Build.
+
 Targets: the seed program at >= 0.5x the /healthz rate; ordinary p99 in the
-hostile mix within 3x calm; /healthz p99 under 100 ms beside any one request.
+hostile mix within 3x calm; /healthz p99 under 100 ms beside any one request;
+the third client's check: no error, p99 <= 2 s.
 
 Uses wrk (Debian package `wrk`) when installed, else a Python client (the mix
 always uses the Python client: it rotates programs).
@@ -36,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from chainrule.language.examples import EXAMPLES, example  # noqa: E402
 
-from tests.server.hostile import HEAVY  # noqa: E402
+from tests.server.hostile import HEAVY, HEAVY_CHECKS  # noqa: E402
 from tests.server.live import rss_bytes, running_server  # noqa: E402
 
 BIG = "w = 0.9\nb = 0.05\nh = 1.0\n" + "h = relu(h*w + b)\n" * 333  # 1,002 nodes
@@ -135,6 +140,40 @@ def mix(url: str, seconds: float, conns: int, hostile: int) -> dict:
             "rss": peak[0]}
 
 
+def check_starvation(url: str, seconds: float) -> dict:
+    """The seed program's check, sent back to back by one client while two
+    others send HEAVY_CHECKS back to back: its latencies and non-200 answers."""
+    stop = threading.Event()
+    latencies, errors, heavy_sent = [], [0], [0]
+    seed = {"program": example("regression").program, "check": True}
+
+    def heavy(k: int):
+        with httpx.Client(base_url=url, timeout=120) as c:
+            while not stop.is_set():
+                heavy_request(c, "/api/v1/graphs", HEAVY_CHECKS[k % len(HEAVY_CHECKS)][1])
+                heavy_sent[0] += 1
+                k += 1
+
+    with httpx.Client(base_url=url, timeout=120) as c:
+        c.post("/api/v1/graphs", json=seed)  # a cold lane's first worker is not the point
+        hostiles = [threading.Thread(target=heavy, args=(k,), daemon=True) for k in (0, 1)]
+        for t in hostiles:
+            t.start()
+        time.sleep(1.0)  # let the heavy work start first
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            r = c.post("/api/v1/graphs", json=seed)
+            latencies.append((time.perf_counter() - start) * 1e3)
+            errors[0] += r.status_code != 200 or "check" not in r.json()
+    stop.set()
+    for t in hostiles:
+        t.join()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    return {"p50": q[49], "p99": q[98], "max": max(latencies), "n": len(latencies),
+            "errors": errors[0], "heavy": heavy_sent[0]}
+
+
 def healthz_beside(url: str, path: str | None, body: dict | None) -> dict:
     """/healthz every 20 ms while one heavy request runs alone (path None: for
     5 s with nothing else, the machine's own noise)."""
@@ -166,7 +205,14 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--request-seconds", type=float, default=10,
                     help="CHAINRULE_REQUEST_SECONDS of the server (default 20 in production)")
+    ap.add_argument("--only-starvation", action="store_true",
+                    help="run the check-starvation case alone (default limits, 20 s deadline)")
     args = ap.parse_args()
+    if args.only_starvation:
+        with running_server() as (url, _proc):
+            starved = check_starvation(url, args.seconds * 4)
+        print_starvation(starved, args.seconds * 4)
+        return
     load = with_wrk if shutil.which("wrk") else with_python
     cases = [("GET /healthz", "/healthz", None),
              ("POST graphs, seed program", "/api/v1/graphs",
@@ -180,6 +226,7 @@ def main() -> None:
         hostile = mix(url, args.seconds * 2, args.connections, 2)
         beside = {name: healthz_beside(url, path, body)
                   for name, path, body in [("nothing else (the floor)", None, None), *HEAVY]}
+        starved = check_starvation(url, args.seconds * 4)
     print(f"{load.__name__[5:]} client, {args.connections} connections, "
           f"{args.seconds:g} s per case, one uvicorn worker")
     for name, r in rows.items():
@@ -200,6 +247,16 @@ def main() -> None:
     for name, r in beside.items():
         print(f"  {name:34s} p50 {r['p50']:6.2f} ms   p99 {r['p99']:6.2f} ms   "
               f"max {r['max']:6.2f} ms   ({r['n']} probes; target p99 < 100 ms)")
+    print_starvation(starved, args.seconds * 4)
+
+
+def print_starvation(r: dict, seconds: float) -> None:
+    print(f"check starvation: the seed program's check from 1 client while 2 clients send "
+          f"the heaviest checks back to back ({', '.join(n for n, _ in HEAVY_CHECKS)}), "
+          f"{seconds:g} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"  seed check   p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   "
+          f"max {r['max']:7.1f} ms   ({r['n']} checks, {r['heavy']} heavy ones beside)   "
+          f"errors: {r['errors']}  (target: none, p99 <= 2000 ms)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ to import only the ones before it:
 - ``language``: program text -> plan -> graph (the parser emits op-table ops);
 - ``explain``: the trace the page draws, gradient checks, cost, the ``=`` replay;
 - ``optimize``: optimizers, training, Hessian, Newton, ES, the comparison;
-- ``nets``: MLPs, the digits data set, the deep-network gradient demo.
+- ``nets``: MLPs, the digits data set, the deep-network gradient demo;
+- ``frompython``: ``Value``/``Tensor`` with micrograd's habits, functions,
+  micrograd and PyTorch graphs, traced as chainrule programs.
 
     >>> t = trace_program("w = 2.0; x = 3.0; loss = (w*x - 1)**2")
     >>> t["gradients"]["w"]
@@ -31,18 +33,19 @@ from .errors import (
     UndefinedNameError,
 )
 from .explain.run import trace_program
-from .explain.show import show
 from .explain.standalone import standalone_html
 from .explain.trace import FORMAT
+from .frompython import DisagreementWarning, Tensor, Value, show, trace
 from .language.compile import compile_program
 from .limits import DEFAULT_LIMITS, Limits
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "DEFAULT_LIMITS", "FORMAT", "OPS", "Graph", "LimitError", "Limits", "ParseError",
-    "ProgramError", "ProgramValueError", "ShapeError", "UndefinedNameError", "__version__",
-    "compile_program", "create_app", "show", "standalone_html", "trace_program",
+    "DEFAULT_LIMITS", "FORMAT", "OPS", "DisagreementWarning", "Graph", "LimitError", "Limits",
+    "ParseError", "ProgramError", "ProgramValueError", "ShapeError", "Tensor",
+    "UndefinedNameError", "Value", "__version__", "compile_program", "create_app", "show",
+    "standalone_html", "trace", "trace_program",
 ]
 
 

@@ -20,6 +20,9 @@ class Limits:
     # Element operations the gradient check may spend (2 forward passes per leaf
     # element; a node costs its elements, a matrix product m·k·n).
     max_check_evals: int = 20_000_000
+    # Seconds the symbolic (sympy) part of a check may spend in all, stopped
+    # inside a leaf's work when they run out (explain/budget.py).
+    symbolic_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_depth <= HARD_MAX_DEPTH:

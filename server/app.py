@@ -13,8 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from .errors import http_error, program_error, validation_error
-from .middleware import BodyLimit, InternalErrors, SecurityHeaders
+from . import shutdown
+from .errors import http_error, program_error, shutting_down, validation_error
+from .middleware import BodyLimit, HeadAsGet, InternalErrors, SecurityHeaders
+from .paths import path_for
 from .pool import stop_pools
 from .routes import (
     classify,
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
+    shutdown.install()  # SIGTERM: work ends in the error shape, not uvicorn's 500
     yield
     # Shutting down: runs still going and the worker processes end now.
     stop_runs()
@@ -52,7 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.limits = settings.limits()
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
+    # Asset URLs without the Host header's name in them (see server/paths.py).
+    app.state.templates.env.globals["url_for"] = path_for
 
+    app.add_exception_handler(shutdown.ShuttingDown, shutting_down)
     app.add_exception_handler(ProgramError, program_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
@@ -65,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["content-type"])
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       seconds=settings.client_seconds)
     app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 import orjson
 from starlette.exceptions import HTTPException
 
@@ -47,10 +48,21 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"the request body is over {max_bytes} bytes")
 
 
+class BodyStalled(HTTPException):
+    """The client stopped sending its body (an HTTPException: passed on untouched)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(408, f"the request body stopped arriving for {seconds:g} s")
+
+
 class BodyLimit:
-    def __init__(self, app, max_bytes: int):
+    """The body's size, counted as it streams in, and its pace: a body that
+    stops arriving for `seconds` (CHAINRULE_CLIENT_SECONDS) answers 408."""
+
+    def __init__(self, app, max_bytes: int, seconds: float = 10.0):
         self.app = app
         self.max_bytes = max_bytes
+        self.seconds = seconds
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -60,11 +72,18 @@ class BodyLimit:
                 return await self.refuse(send)
         seen = 0
         started = False
+        body_done = False
 
         async def counted_receive():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done
+            if body_done:  # after the body, receive() waits for a hang-up: no deadline
+                return await receive()
+            with anyio.move_on_after(self.seconds) as waited:
+                message = await receive()
+            if waited.cancelled_caught:
+                raise BodyStalled(self.seconds)
             if message["type"] == "http.request":
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
                     raise BodyTooLarge(self.max_bytes)
@@ -80,11 +99,14 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await self.refuse(send)
+        except BodyStalled as err:
+            if not started:
+                await self.refuse(send, 408, str(err.detail))
 
-    async def refuse(self, send):
-        body = orjson.dumps({"error": {"type": "limit_error", "message":
+    async def refuse(self, send, status: int = 413, message: str = ""):
+        body = orjson.dumps({"error": {"type": "limit_error", "message": message or
                                        f"the request body is over {self.max_bytes} bytes"}})
-        await send({"type": "http.response.start", "status": 413,
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
@@ -125,3 +147,25 @@ class InternalErrors:
                         "headers": [(b"content-type", b"application/json"),
                                     (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """HEAD answers as GET would, without the body (link checkers and uptime
+    probes send HEAD /). The inner app sees a copy of the scope: the server's
+    own scope keeps saying HEAD."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message):
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)

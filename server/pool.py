@@ -8,18 +8,21 @@ replaced and its task fails instead of hanging. Workers start from a fork
 server that has already imported the engine (a fresh worker is ready in
 milliseconds, and no worker is forked from the threaded event-loop process).
 
-Two lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
-programs without a check, whose work is bounded to a fraction of a second, and
-"heavy" for checks, long programs and comparisons, so heavy requests queue
-behind each other and never in front of a light one. Heavy workers run at a
-lower CPU priority (nice 5), so they take the cores only when nothing else
-wants them.
+Three lanes of CHAINRULE_CONCURRENT_JOBS workers each: "light" for short
+programs without a check, whose work is bounded to a fraction of a second,
+"check" for the checks of small programs (what the page asks on every Build),
+within a small budget of element operations and CHAINRULE_SYMBOLIC_SECONDS of
+sympy, and "heavy" for other checks, long programs and comparisons, so heavy
+requests queue behind each other and never in front of a light one or a small
+check. Heavy workers run at a lower CPU priority (nice 5), so they take the
+cores only when nothing else wants them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -28,7 +31,7 @@ from chainrule import LimitError, ProgramError
 from fastapi import Request
 from pebble import ProcessExpired, ProcessPool
 
-from . import work
+from . import shutdown, work
 
 GRACE = 1.0  # seconds past the request time before a job's worker is terminated
 _context = None
@@ -59,6 +62,11 @@ class WorkerDied(RuntimeError):
 def context():
     global _context
     if _context is None:
+        # The fork server is a fresh `python -c ...`, whose sys.path starts with the
+        # working directory: a folder named chainrule/ there (the clone, seen from
+        # its parent) would be imported instead of the installed package. Safe-path
+        # mode (Python 3.11+) leaves the working directory out.
+        os.environ["PYTHONSAFEPATH"] = "1"
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(["chainrule.server.work"])
     return _context
@@ -118,11 +126,18 @@ async def run_job(request: Request, lane: str, function, *args):
         outcome["gone"] = True
         scope.cancel()
 
+    async def shut_down(scope: anyio.CancelScope, event):
+        await event.wait()
+        outcome["shutdown"] = True
+        scope.cancel()
+
     try:
         with anyio.move_on_after(seconds + GRACE):
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(answer, tasks.cancel_scope)
                 tasks.start_soon(hang_up, tasks.cancel_scope)
+                if (event := shutdown.ended()) is not None:
+                    tasks.start_soon(shut_down, tasks.cancel_scope, event)
     finally:
         future.cancel()  # a no-op once done; otherwise the worker is terminated
     if "answer" in outcome:
@@ -140,4 +155,6 @@ async def run_job(request: Request, lane: str, function, *args):
         raise err
     if outcome.get("gone"):
         raise ClientGone
+    if outcome.get("shutdown"):
+        raise shutdown.ShuttingDown
     raise LimitError(f"the program took longer than {seconds:g} s and was stopped")

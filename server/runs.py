@@ -41,7 +41,7 @@ from chainrule import LimitError
 from fastapi import FastAPI, Request
 from pebble import concurrent
 
-from . import work
+from . import shutdown, work
 from .pool import ClientGone, WorkerProgramError, context, hung_up
 
 log = logging.getLogger("chainrule.server")
@@ -50,6 +50,7 @@ RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 INTERNAL = {"type": "internal_error",
             "message": "an unexpected error stopped the run; the server logged it"}
 _live: set[Run] = set()
+_waiting: set[Run] = set()  # for a run slot
 
 
 def run_dir(app: FastAPI) -> Path:
@@ -80,12 +81,18 @@ class Run:
         then starts `function(progress, *args)` in a new process."""
         slots = _slots(self.app)
         acquired = False
-        with anyio.move_on_after(self.seconds):
-            await slots.acquire()
-            acquired = True
+        with anyio.move_on_after(self.seconds) as self.waiting:
+            _waiting.add(self)
+            try:
+                await slots.acquire()
+                acquired = True
+            finally:
+                _waiting.discard(self)
         if not acquired:
             self.ended = True
-            self.queue.put_nowait(("error", _limit(self.seconds)))
+            over = shutdown.is_over()
+            self.queue.put_nowait(("error", shutdown.error_dict() if over else
+                                   _limit(self.seconds)))
             return
         self.marker.write_text(str(os.getpid()))
         reader, writer = context().Pipe(duplex=False)
@@ -164,6 +171,20 @@ def _on_loop(loop: asyncio.AbstractEventLoop, callback) -> None:
 
 def _limit(seconds: float) -> dict:
     return LimitError(f"the run took longer than {seconds:g} s and was stopped").to_dict()
+
+
+def _shut_down() -> None:
+    """The server is going away: waiting runs stop waiting, running ones end
+    with an error line (their process is ended as the stream closes)."""
+    for run in list(_waiting):
+        run.waiting.cancel()
+    for run in list(_live):
+        if not run.ended:
+            run.ended = True
+            run.queue.put_nowait(("error", shutdown.error_dict()))
+
+
+shutdown.on_end(_shut_down)
 
 
 def stop_runs() -> None:
@@ -246,6 +267,8 @@ async def result(run: Run, request: Request | None = None) -> dict:
 
 
 def _error(payload: dict) -> Exception:
+    if payload == shutdown.error_dict():
+        return shutdown.ShuttingDown()
     if payload.get("type") == "internal_error":
         return RuntimeError(payload["message"])
     return WorkerProgramError(payload)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 from chainrule import FORMAT, LimitError, ProgramError, trace_program
+from chainrule.explain.check import CheckTooCostly
 from chainrule.optimize.compare import compare_program
 
 # Heavy work yields the CPU to the event loop's process, so ordinary requests
@@ -53,7 +55,7 @@ def extras(include) -> dict:
 def trace_json(program, values: bytes | None, check, limits, max_bytes: int,
                format: str = FORMAT, include: tuple = ()) -> bytes:  # noqa: A002
     trace = trace_program(program, unpacked(values), check, limits=limits, format=format,
-                          **extras(include))
+                          max_bytes=max_bytes, **extras(include))
     out = orjson.dumps(trace)
     if len(out) > max_bytes:
         raise _too_big(len(out), max_bytes, _spans(trace))
@@ -67,6 +69,23 @@ def _spans(trace: dict):
     cols = trace["nodes"]
     return [(v, {"line": line, "col": col})
             for v, line, col in zip(cols["value"], cols["line"], cols["col"], strict=True)]
+
+
+# The small-check lane's budget: ~0.2 s of element operations. A check over it
+# is passed on to the heavy lane (None), so no program's answer depends on the lane.
+QUICK_CHECK_EVALS = 200_000
+
+
+def quick_trace_json(program, values: bytes | None, check, limits, max_bytes: int,
+                     format: str = FORMAT, include: tuple = ()):  # noqa: A002
+    """trace_json within the small-check lane's budget, or None: too costly here."""
+    quick = replace(limits, max_check_evals=min(limits.max_check_evals, QUICK_CHECK_EVALS))
+    try:
+        return trace_json(program, values, check, quick, max_bytes, format, include)
+    except CheckTooCostly:
+        if quick.max_check_evals == limits.max_check_evals:
+            raise  # over the real limit too: that is the answer
+        return None
 
 
 def _too_big(size: int, max_bytes: int, nodes: list) -> LimitError:
@@ -166,13 +185,15 @@ def classify(progress: Progress, config) -> dict:
                             should_stop=progress.should_stop)
 
 
-def standalone_page(program: str, values: bytes | None, step, limits) -> str:
-    """The step-through of `program` as one self-contained HTML file."""
+def standalone_page(program: str, values: bytes | None, step, limits,
+                    max_bytes: int | None = None) -> str:
+    """The step-through of `program` as one self-contained HTML file; a trace
+    predicted over `max_bytes` is refused before it is built."""
     from chainrule import trace_program
     from chainrule.explain.standalone import standalone_html
 
     values = unpacked(values)
-    trace = trace_program(program, values, check=True, limits=limits)
+    trace = trace_program(program, values, check=True, limits=limits, max_bytes=max_bytes)
     total = len(trace["forward"]) + len(trace["backward"])
     return standalone_html(trace, program=program, values=values,
                            step=None if step is None else min(step, total))

@@ -3,7 +3,7 @@ no module imports another that (directly or not) imports it back.
 
 Layers, lowest first; a module may import its own layer and the ones below:
 errors/limits -> autodiff -> language -> explain -> optimize -> nets ->
-the package facade (chainrule/__init__) -> server."""
+frompython -> the package facade (chainrule/__init__) -> server."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"engine": "chainrule", "server": "chainrule.server"}
 LAYERS = ["errors", "limits", "autodiff", "language", "explain", "optimize", "nets",
-          "<facade>", "server"]
+          "frompython", "<facade>", "server"]
 RANK = {"errors": 0, "limits": 0, **{name: i for i, name in enumerate(LAYERS) if i > 1}}
 
 

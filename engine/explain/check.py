@@ -40,6 +40,12 @@ SMALLER_STEP = ("agrees at a smaller step: the function changes fast here (a pol
 REDUCTIONS = {"sum", "mean", "mse", "cross_entropy", "softmax", "log_softmax"}
 
 
+class CheckTooCostly(LimitError):
+    """The check's element operations are over the budget (a LimitError: a
+    caller with a second, larger budget, as the server's small-check lane, can
+    tell it apart and pass the work on)."""
+
+
 def gradient_check(graph: Graph, output: int, leaves: dict[str, int], grads: list,
                    place=None) -> dict:
     """{leaf: {numeric, rel_error, ok, resolution, note?, one_sided?}}. `place`
@@ -81,7 +87,7 @@ def _budget(graph: Graph, output: int, leaves: dict[str, int], place) -> None:
     if total > limit:
         worst = max(costs, key=costs.get)
         where = place(graph.spans[worst][0]) if place is not None else (None, None)
-        raise LimitError(f"the gradient check needs {total} element operations "
+        raise CheckTooCostly(f"the gradient check needs {total} element operations "
                          f"(2 forward passes per leaf element), over the limit of {limit}",
                          *where)
 
@@ -201,6 +207,8 @@ def _rounding(graph: Graph, output: int, i: int, grads: list) -> float:
     """ε·Σ_k |v_k·g_k| over the op nodes downstream of leaf i: first order,
     what rounding in one forward pass can move the output by; 0 (no slack)
     where that sum is not finite."""
+    if i > output:  # a leaf defined after the output node: nothing downstream rounds
+        return 0.0
     values, inputs, ops, kinds = graph.values, graph.inputs, graph.ops, graph.kinds
     downstream = bytearray(output + 1)
     downstream[i] = 1

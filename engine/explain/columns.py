@@ -17,6 +17,7 @@ from ..autodiff.graph import LEAF, OP, Graph
 from ..autodiff.numeric import fit, is_finite, shape_of, zeros
 from ..autodiff.ops import OPS
 from .trace import _SIMPLE, FORMAT, TEXT_MAX, _shorten, jsonable
+from .trace import _explained as explained
 from .worked import worked
 
 FORMAT_COLUMNS = "chainrule.trace/2"
@@ -325,6 +326,9 @@ def expand(doc: dict) -> dict:
 
     steps = []
     at = 0
+    uses = [0] * n  # contributions each node receives (a tensor edge's explain says so)
+    for j in b["to"]:
+        uses[j] += 1
     for i, g, count in zip(b["node"], b["grad"], b["edges"], strict=True):
         ins = cols["inputs"][i]
         op = OPS.get(cols["op"][i])
@@ -332,16 +336,26 @@ def expand(doc: dict) -> dict:
         xs = [value(j) for j in ins]
         out = value(i)
         edges = []
+        gn = _number(g)
+        tensor = any(v.__class__ is not float for v in (gn, out, *xs))
         for e in range(at, at + count):
             k = b["slot"][e]
             local = b["local"][e]
             scalar = all(x.__class__ is float for x in (local, b["contribution"][e]))
-            edges.append({
+            formula = op.formula[k](names, xs)
+            edge = {
                 "to": ids[b["to"][e]], "local": local,
-                "local_formula": op.formula[k](names, xs),
+                "local_formula": formula,
                 "local_worked": (worked(op.name, k, names, xs, out)
                                  if scalar and _finite(b, e) else None),
-                "contribution": b["contribution"][e], "grad_after": b["grad_after"][e]})
+                "contribution": b["contribution"][e], "grad_after": b["grad_after"][e]}
+            c = _number(b["contribution"][e])
+            if tensor or c.__class__ is not float:
+                edge["explain"] = explained(
+                    op.name, k, names, _name(cols["label"][i], cols["text"][i]), xs, out,
+                    gn, None if local is None else _number(local), c,
+                    formula, uses[b["to"][e]])
+            edges.append(edge)
         at += count
         steps.append({"node": ids[i], "grad": g, "edges": edges})
     trace = {"format": FORMAT, "output": ids[doc["output"]], "nodes": nodes, "forward": ids,

@@ -13,18 +13,22 @@ from .accumulate import overwrite_replay
 from .check import gradient_check
 from .columns import FORMAT_COLUMNS, build_columns
 from .cost import cost_of
+from .size import refuse_if_too_big
 from .symbolic import symbolic_check
+from .tensor_paths import tensor_paths
 from .trace import FORMAT, build
 
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
                   limits: Limits = DEFAULT_LIMITS, format: str = FORMAT,  # noqa: A002
-                  cost: bool | None = None, overwrite: bool | None = None) -> dict:
+                  max_bytes: int | None = None, cost: bool | None = None,
+                  overwrite: bool | None = None) -> dict:
     """The trace of `program` (format chainrule.trace/1), JSON-ready.
 
     `values` fills free names and overrides leaves; `check` adds central-
     difference gradients per leaf; `format="chainrule.trace/2"` gives the
-    columns (docs/trace.md). `cost` and `overwrite` add those fields: by
+    columns (docs/trace.md); a trace predicted to be over `max_bytes` in JSON
+    is refused before it is built. `cost` and `overwrite` add those fields: by
     default trace/1 has them and trace/2 does not (on a big graph they cost
     as much as the columns). Every rejection is a ProgramError."""
     if format not in (FORMAT, FORMAT_COLUMNS):
@@ -39,6 +43,8 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
         program = prog.text  # line endings and a byte-order mark normalized
         if format == FORMAT:
             grads, steps = backward(graph, output)
+            if max_bytes is not None:  # predicts trace/1's size
+                refuse_if_too_big(graph, grads, steps, check, max_bytes, prog.at)
             trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
         else:  # the sweep writes the columns itself: no steps kept
             trace, grads = build_columns(program, graph, output, prog.leaves, prog.line_starts)
@@ -49,9 +55,13 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
             if steps is None:  # the replay walks the recorded steps: record them now
                 steps = backward(graph, output)[1]
             trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
+        paths = tensor_paths(graph, output, prog.leaves)
+        if paths is not None:  # only programs with a tensor leaf
+            trace["paths"] = paths
         if check:
             trace["check"] = gradient_check(graph, output, prog.leaves, grads, prog.at)
-            symbolic_check(graph, output, prog.leaves, trace["check"], program)
+            symbolic_check(graph, output, prog.leaves, trace["check"], program,
+                           seconds=limits.symbolic_seconds)
         return trace
     finally:
         if was_enabled:

@@ -31,7 +31,7 @@ SCRIPTS = ["vendor/d3/d3.min.js", "vendor/dagre/dagre.min.js"]
 KATEX_SCRIPT = "vendor/katex/katex.min.js"
 BUNDLE = "bundle/standalone.js"
 STYLES = ["css/app.css", "css/graph.css", "css/trust.css", "css/a11y.css", "css/practice.css",
-          "css/standalone.css"]
+          "css/standalone.css", "css/framing.css"]
 KATEX_STYLE = "vendor/katex/katex.min.css"
 # The faces a derivative such as 2 \left(w x - y\right) x uses; KaTeX's other
 # fourteen (1.2 MB with their woff/ttf twins) fall back to the system's.

@@ -13,18 +13,20 @@ the program that depends on no scalar leaf enters as the float the graph
 computed for it when exact arithmetic could be huge (a power, or a value
 past 1e15: `9**9**9` is never an exact integer), the expression tree has a
 size budget, big and extreme powers are evaluated in floats (symbolic_value.py),
-and the whole check has a time budget between steps. Whatever sympy raises
-on one leaf (`max(x, sqrt(-1))` is "not comparable") becomes that leaf's note.
+and the whole check has a time budget that stops sympy where it stands, inside
+one leaf's derivative too (budget.py): leaves not finished by then get a note,
+and the numeric check beside them is untouched. Whatever sympy raises on one
+leaf (`max(x, sqrt(-1))` is "not comparable") becomes that leaf's note.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from ..autodiff.graph import CONST, LEAF, Graph
+from .budget import OutOfTime, time_budget
 from .symbolic_value import value_at
 from .trace import jsonable
 
@@ -35,8 +37,9 @@ SIMPLIFY_BELOW = 200  # operations in a derivative worth tidying
 MAX_TEXT = 4000  # characters of a derivative worth showing
 MAX_EXACT = 1e15  # constants past this enter as floats, never as exact integers
 MAX_NAME = 40  # characters of a folded constant's source text used as its name
-SECONDS = 2.0  # no new leaf is started after this much symbolic work
+SECONDS = 2.0  # the whole symbolic check, all leaves
 NOTE = "no symbolic derivative: {}"
+OUT_OF_TIME = "the symbolic check ran out of time"
 
 
 class Unsupported(Exception):
@@ -44,16 +47,30 @@ class Unsupported(Exception):
 
 
 def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: dict,
-                   program: str = "") -> None:
+                   program: str = "", seconds: float = SECONDS) -> None:
     """Add `derivative` {text, latex} and `symbolic` (its value here) to each
-    scalar leaf's entry of `checks`; a note instead when the program is out of reach."""
+    scalar leaf's entry of `checks`; a note instead when the program is out of
+    reach or `seconds` run out."""
     try:
         import sympy as sp
     except ImportError:  # the extra is not installed: the check stays numeric
         return
-    began = time.monotonic()
     scalar = {n: i for n, i in leaves.items()
               if graph.values[i].__class__ is float and n in checks}
+    done: set[str] = set()
+    try:
+        with time_budget(seconds):
+            _check_all(sp, graph, output, scalar, checks, program, done)
+    except OutOfTime:
+        for name in scalar:
+            if name not in done:  # stopped before or inside its work: nothing half-written
+                checks[name].pop("derivative", None)
+                checks[name].pop("symbolic", None)
+                add_note(checks[name], NOTE.format(OUT_OF_TIME))
+
+
+def _check_all(sp, graph: Graph, output: int, scalar: dict, checks: dict, program: str,
+               done: set) -> None:
     try:
         _guard(graph, output)
         constants: dict = {}
@@ -62,23 +79,23 @@ def symbolic_check(graph: Graph, output: int, leaves: dict[str, int], checks: di
     except Unsupported as why:
         for name in scalar:
             add_note(checks[name], NOTE.format(why))
+            done.add(name)
         return
     except Exception as err:  # noqa: BLE001 (sympy raises many kinds; each is a note)
         for name in scalar:
             add_note(checks[name], NOTE.format(_failure(err)))
+            done.add(name)
         return
     here = {sp.Symbol(n, real=True): graph.values[j] for n, j in scalar.items()}
     here.update(constants)
     for name in scalar:
-        if time.monotonic() - began > SECONDS:
-            add_note(checks[name], NOTE.format("the symbolic check ran out of time"))
-            continue
         try:
             _one_leaf(sp, out, sp.Symbol(name, real=True), here, checks[name])
         except Exception as err:  # noqa: BLE001 (a sympy failure is this leaf's note)
             checks[name].pop("derivative", None)
             checks[name].pop("symbolic", None)
             add_note(checks[name], NOTE.format(_failure(err)))
+        done.add(name)
 
 
 def add_note(entry: dict, text: str) -> None:

@@ -12,11 +12,13 @@ import numpy as np
 
 from ..autodiff.graph import LEAF, Graph
 from ..autodiff.numeric import is_finite, zeros
+from .tensor_text import explain
 from .worked import worked
 
 FORMAT = "chainrule.trace/1"
 _SIMPLE = re.compile(r"-?[\w.]+")
 TEXT_MAX = 80
+NOT_FINITE = "gradient not finite"
 
 
 def _shorten(program: str, start: int, end: int) -> str:
@@ -77,6 +79,11 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
     ops, labels, values, inputs = graph.ops, graph.labels, graph.values, graph.inputs
     shown = {}  # how a node is named inside a formula: its label, or its text in brackets
     out = []
+    uses = None
+
+    def shown_name(i):
+        t = labels[i] or texts[i]
+        return t if labels[i] or _SIMPLE.fullmatch(t) else f"({t})"
     for i, g, edges in steps:
         op = ops[i]
         ins = inputs[i]
@@ -93,6 +100,7 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
         for j, local, c, after, k in edges:
             formula = op.formula[k](names, xs)
             if (c.__class__ is float and local.__class__ is float  # scalars: the common case
+                    and g.__class__ is float
                     and c - c == 0.0 and after - after == 0.0 and local - local == 0.0):
                 out_edges.append({"to": ids[j], "local": local, "local_formula": formula,
                                   "local_worked": worked(op.name, k, names, xs, out_value),
@@ -103,10 +111,45 @@ def _steps(graph: Graph, steps: list, ids: list[str], texts: list[str], warnings
                 warnings.setdefault(j, []).append(
                     f"gradient not finite: local derivative {formula} of {op.name} "
                     f"is {shown_local}")
-            out_edges.append({"to": ids[j], "local": jsonable(local), "local_formula": formula,
-                              "local_worked": None,
-                              "contribution": jsonable(c), "grad_after": jsonable(after)})
+            elif not is_finite(c) and not any(w.startswith(NOT_FINITE)
+                                              for w in warnings.get(j, ())):
+                # Carried from further down (0 * Infinity is NaN): said once per node.
+                warnings.setdefault(j, []).append(
+                    f"{NOT_FINITE}: the gradient of {labels[i] or texts[i]} ({op.name}), "
+                    "which it feeds, is not finite")
+            row = {"to": ids[j], "local": jsonable(local), "local_formula": formula,
+                   "local_worked": None,
+                   "contribution": jsonable(c), "grad_after": jsonable(after)}
+            if any(v.__class__ is not float for v in (g, c, out_value, *xs)):
+                if uses is None:  # counted once, and only for a program with tensors
+                    uses = _uses(len(values), steps)
+                row["explain"] = _explained(op.name, k, names, shown_name(i), xs, out_value,
+                                            g, local, c, formula, uses[j])
+            out_edges.append(row)
         out.append({"node": ids[i], "grad": jsonable(g), "edges": out_edges})
+    return out
+
+
+def _uses(n: int, steps: list) -> list[int]:
+    """How many contributions each node receives: more than one makes an edge's
+    worked entry 'the contribution to' the gradient rather than all of it."""
+    uses = [0] * n
+    for _, _, edges in steps:
+        for edge in edges:
+            uses[edge[0]] += 1
+    return uses
+
+
+def _explained(*args) -> dict | None:
+    """The edge's explanation; a rule that cannot word a case (a shape it does not
+    know) leaves the edge without one rather than failing the trace."""
+    try:
+        with np.errstate(all="ignore"):
+            out = explain(*args)
+    except (ValueError, IndexError, TypeError, OverflowError):
+        return None
+    if out["worked"] is not None:  # NaN and ±inf as strings, as everywhere in the trace
+        out["worked"]["value"] = jsonable(float(out["worked"]["value"]))
     return out
 
 

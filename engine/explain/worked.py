@@ -38,24 +38,42 @@ def _is_literal(text: str) -> bool:
 
 def _pow_base(n, x, out):
     a, b = x
+    if b == 0.0:  # x**0 is the constant 1: its slope is 0, even where x**-1 is not finite
+        return "0"
     if _is_literal(n[1]) and b.is_integer() and abs(b) < 1e6:  # the formula reads 2*x, k*x**(k-1)
         k = int(b)
         return f"2 × {factor(a)}" if k == 2 else f"{k} × {factor(a)}^{k - 1}"
     return f"{factor(b)} × {factor(a)}^({number(b)} {MINUS} 1)"
 
 
+def _pow_exponent(n, x, out):
+    a, b = x
+    if a == 0.0 and b >= 0.0:  # 0**y is 0 (or 1 at y = 0) on that side: slope 0, not 0·log 0
+        return "0"
+    return f"{factor(out)} × log({number(a)})"
+
+
+def _chosen(a: float, b: float, sign: str) -> str | None:
+    """d max(a, b)/da as an Iverson bracket; a tie splits the gradient, so it halves."""
+    if a != a or b != b:  # NaN compares false every way: no bracket reads right
+        return None
+    if a == b:
+        return f"[{number(a)} = {number(b)}]/2"
+    return f"[{number(a)} {sign} {number(b)}]"
+
+
 # (op name, input index) -> (names, input values, output value) -> worked text
-WORKED: dict[tuple[str, int], Callable[[list[str], list[float], float], str]] = {
+WORKED: dict[tuple[str, int], Callable[[list[str], list[float], float], str | None]] = {
     ("mul", 0): lambda n, x, out: number(x[1]),
     ("mul", 1): lambda n, x, out: number(x[0]),
     ("div", 0): lambda n, x, out: f"1/{factor(x[1])}",
     ("div", 1): lambda n, x, out: f"{MINUS}{factor(x[0])}/{factor(x[1])}²",
     ("pow", 0): _pow_base,
-    ("pow", 1): lambda n, x, out: f"{factor(out)} × log({number(x[0])})",
-    ("max", 0): lambda n, x, out: f"[{number(x[0])} ≥ {number(x[1])}]",
-    ("max", 1): lambda n, x, out: f"[{number(x[1])} ≥ {number(x[0])}]",
-    ("min", 0): lambda n, x, out: f"[{number(x[0])} ≤ {number(x[1])}]",
-    ("min", 1): lambda n, x, out: f"[{number(x[1])} ≤ {number(x[0])}]",
+    ("pow", 1): _pow_exponent,
+    ("max", 0): lambda n, x, out: _chosen(x[0], x[1], "≥"),
+    ("max", 1): lambda n, x, out: _chosen(x[1], x[0], "≥"),
+    ("min", 0): lambda n, x, out: _chosen(x[0], x[1], "≤"),
+    ("min", 1): lambda n, x, out: _chosen(x[1], x[0], "≤"),
     ("exp", 0): lambda n, x, out: f"exp({number(x[0])})",
     ("log", 0): lambda n, x, out: f"1/{factor(x[0])}",
     ("sqrt", 0): lambda n, x, out: f"1/(2 × sqrt({number(x[0])}))",

@@ -3,10 +3,26 @@ evaluated graph: the one entry point from text to autodiff."""
 
 from __future__ import annotations
 
-from ..errors import LimitError, ProgramValueError, ShapeError, UndefinedNameError
+import re
+
+from ..errors import LimitError, ParseError, ProgramValueError, ShapeError, UndefinedNameError
 from ..limits import DEFAULT_LIMITS, Limits
 from .program import Program
 from .tensors import to_value
+from .tokens import line_col, line_starts
+
+# Half of a UTF-16 pair on its own (a JSON body may carry "\ud800"): not a
+# character, and no UTF-8 encoder will write it back out, so not even a comment
+# may hold one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_surrogates(program: str) -> None:
+    bad = _SURROGATE.search(program)
+    if bad is not None:
+        raise ParseError(f"a lone surrogate (\\u{ord(bad[0]):04x}) is not a character: "
+                         "the text was cut inside a UTF-16 pair",
+                         *line_col(line_starts(program), bad.start()))
 
 
 def normalize_text(program: str) -> str:
@@ -32,6 +48,7 @@ def compile_program(program: str, values: dict | None = None,
         col = limits.max_chars - (program.rfind("\n", 0, limits.max_chars) + 1) + 1
         raise LimitError(f"the program is longer than {limits.max_chars} characters", line, col)
     program = normalize_text(program)
+    refuse_surrogates(program)
     values = dict(values or {})
     for name in values:
         if not isinstance(name, str) or not name.isidentifier():

@@ -47,6 +47,22 @@ EXAMPLES: list[Example] = [
             "b2 = [0.0, 0.1]\n"
             "y = [0, 1, 1, 0]\n"
             "h = relu(X @ W1 + b1)\nlogits = h @ W2 + b2\nloss = cross_entropy(logits, y)"),
+    Example("classifier", "The image classifier in miniature, step by step",
+            "The digits network of /train, small enough that every number shows: a batch "
+            "of 2 samples of 3 pixels, a ReLU layer of 4, 3 classes, softmax cross-entropy "
+            "averaged over the batch. At the logits the gradient is (softmax − onehot(y))/2; "
+            "at each @ it is upstream · Wᵀ and Xᵀ · upstream, any entry worked out; each "
+            "bias was broadcast over the batch, so its gradient sums over the 2 rows. "
+            "Train it with Adam on /train to see one update written out.",
+            "X = [[0.8, -0.4, 1.2], [0.1, 0.9, -0.5]]   # 2 samples, 3 pixels each\n"
+            "y = [2, 0]                                  # their classes\n"
+            "W1 = [[0.5, -0.3, 0.8, 0.1], [-0.6, 0.4, 0.2, 0.7], [0.3, 0.9, -0.5, -0.2]]\n"
+            "b1 = [0.1, -0.1, 0.0, 0.05]\n"
+            "W2 = [[0.4, -0.7, 0.2], [0.6, 0.1, -0.5], [-0.3, 0.8, 0.5], [0.2, -0.4, 0.9]]\n"
+            "b2 = [0.0, 0.1, -0.1]\n"
+            "h = relu(X @ W1 + b1)\n"
+            "logits = h @ W2 + b2\n"
+            "loss = cross_entropy(logits, y)"),
     Example("div_log_exp", "Division, log and exp",
             "d(a/b)/db = -a/b², d log(x)/dx = 1/x, d exp(x)/dx = exp(x).",
             "x = 2.0\ny = 0.5\nloss = log(x/y) + exp(-x*y)"),

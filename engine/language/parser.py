@@ -24,6 +24,7 @@ Instructions (offsets are relative to the parsed text):
 from __future__ import annotations
 
 import keyword
+from difflib import get_close_matches
 
 from ..autodiff.codes import APPLY, BIND, CONST, LEAF, NAME_REF, OUT
 from ..autodiff.ops import BINARY, FUNCTIONS, OPS
@@ -169,7 +170,7 @@ class Parser(Cursor, TensorReader):
         name, start = self.texts[self.p], self.starts[self.p]
         op = FUNCTIONS.get(name)
         if op is None:
-            raise self.error(ParseError, f"'{name}' is not a known function", start)
+            raise self.error(ParseError, unknown_function(name), start)
         self.enter(start)
         self.p += 2
         count = 0
@@ -190,3 +191,11 @@ class Parser(Cursor, TensorReader):
                              start)
         self.emit((APPLY, op, count, start, end, start), start)
         return start, end
+
+
+def unknown_function(name: str) -> str:
+    """'tanhh' is not a known function; did you mean 'tanh'? (the functions: ...)"""
+    near = get_close_matches(name.lower(), FUNCTIONS, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    return (f"'{name}' is not a known function{hint} (the functions are: "
+            f"{', '.join(FUNCTIONS)})")

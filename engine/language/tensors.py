@@ -13,6 +13,11 @@ from ..errors import LimitError, ParseError, ProgramValueError, ShapeError
 from ..limits import Limits
 from .tokens import BAD, NUM, OP
 
+# numpy arrays may have 64 dimensions, but many of its functions (sum, the
+# ufuncs' reductions) only 32: a tensor past that is refused where it is written.
+MAX_DIMS = 32
+TOO_MANY_DIMS = f"more than {MAX_DIMS} dimensions (numpy's limit)"
+
 
 class TensorReader:
     """Mixin for the parser: reads a bracketed literal of signed numbers."""
@@ -20,7 +25,8 @@ class TensorReader:
     def tensor_literal(self):
         start = self.starts[self.p]
         self.count = 0
-        rows = self.rows()
+        self.literal_at = start
+        rows = self.rows(1)
         end = self.starts[self.p - 1] + 1
         try:
             value = np.array(rows, dtype=np.float64)
@@ -30,15 +36,18 @@ class TensorReader:
         self.emit((CONST, value, self.text[start:end], start, end), start)
         return start, end
 
-    def rows(self) -> list:
+    def rows(self, level: int) -> list:
         kinds, texts = self.kinds, self.texts
         self.enter(self.starts[self.p])
         open_at = self.starts[self.p]
+        if level > MAX_DIMS:
+            raise self.error(ShapeError, f"this tensor literal has {TOO_MANY_DIMS}",
+                             self.literal_at)
         self.p += 1
         items: list = []
         while not (kinds[self.p] == OP and texts[self.p] == "]"):
             if kinds[self.p] == OP and texts[self.p] == "[":
-                items.append(self.rows())
+                items.append(self.rows(level + 1))
             else:
                 items.append(self.signed_number())
             if kinds[self.p] == OP and texts[self.p] == ",":
@@ -86,6 +95,8 @@ def to_value(name: str, obj, limits: Limits) -> Value:
         depth += 1
         if depth > limits.max_depth:
             raise LimitError(f"values['{name}'] is nested deeper than {limits.max_depth} levels")
+        if depth > MAX_DIMS:
+            raise ShapeError(f"values['{name}'] has {TOO_MANY_DIMS}")
         if not probe:
             raise ShapeError(f"values['{name}'] has an empty list")
         probe = probe[0]

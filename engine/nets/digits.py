@@ -107,7 +107,31 @@ def train_digits(config: DigitsConfig = DigitsConfig(), *,
             "train_accuracy": accuracy(net, X, y), "test_accuracy": accuracy(net, X_test, y_test),
             "test_images": (X_test * 16).round().astype(int).tolist(),
             "test_labels": y_test.tolist(), "predictions": predicted.tolist(),
-            "confusion": confusion(y_test, predicted, 10)}
+            "confusion": confusion(y_test, predicted, 10),
+            "sample": digit_program(net, X_test[0], int(y_test[0])), "sample_index": 0}
+
+
+def digit_program(net, x: np.ndarray, label: int) -> str:
+    """The trained network on one test digit as a chainrule program: the same
+    64-32-10 ReLU layers and cross-entropy, the trained weights (7 significant
+    digits: float32 holds about that many), so the step-through retraces it."""
+    values = dict(zip(net.names, net.values(), strict=True))
+
+    def row(v) -> str:
+        return ", ".join(f"{float(a):.7g}" for a in np.ravel(v))
+
+    def matrix(m) -> str:
+        return ", ".join(f"[{row(r)}]" for r in m)
+
+    return "\n".join([
+        f"x = [{row(x)}]  # one test digit: 8×8 pixels row by row, 0 to 1; class {label}",
+        f"W1 = [{matrix(values['W1'])}]",
+        f"b1 = [{row(values['b1'])}]",
+        f"W2 = [{matrix(values['W2'])}]",
+        f"b2 = [{row(values['b2'])}]",
+        "h = relu(x @ W1 + b1)",
+        "logits = h @ W2 + b2",
+        f"loss = cross_entropy(logits, {label})"])
 
 
 def confusion(labels: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:

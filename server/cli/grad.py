@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
-from pathlib import Path
 
 import numpy as np
 import orjson
 from chainrule import DEFAULT_LIMITS, ProgramError, ShapeError, trace_program
 from chainrule.autodiff.codes import LEAF
 from chainrule.language.program import plan_of, statements
+from chainrule.language.tensors import to_value
 from chainrule.language.tokens import line_col, line_starts
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -62,11 +63,23 @@ def grad_command(args) -> int:
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
-def read_program(file: str) -> str:
+def read_program(file: str, max_chars: int = DEFAULT_LIMITS.max_chars) -> str:
+    """The program's text, read only as far as the character limit allows:
+    `chainrule grad /dev/zero` stops after a few megabytes, not at MemoryError."""
+    # UTF-8 spends at most 4 bytes on a character, 3 on a byte-order mark
+    max_bytes = 4 * max_chars + 3
     try:
-        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        if file == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(file, "rb") as f:
+                data = f.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"cannot read {file}: {err.strerror or err}") from None
+    if len(data) > max_bytes:
+        where = "standard input" if file == "-" else file
+        raise InputError(f"{where} is longer than {max_chars:,} characters, the limit of "
+                         "a program")
     try:
         return data.decode("utf-8-sig")  # a byte-order mark is not part of the program
     except UnicodeDecodeError as err:
@@ -93,6 +106,11 @@ def parse_values(items: list[str]) -> dict:
                    for x in _flat(value)):
             raise InputError(f"--value {item!r}: values must be finite numbers "
                              "(no NaN or infinity), as in the HTTP API")
+        try:  # the engine's own check: rectangular, within the limits
+            to_value(name, value, DEFAULT_LIMITS)
+        except ProgramError as err:
+            raise InputError(f"--value {item!r}: " + err.message.replace(
+                f"values['{name}']", "it")) from None
         values[name] = value
     return values
 
@@ -168,5 +186,9 @@ def fmt(v) -> str:
 
 
 def fail(message: str) -> int:
+    # The engine names a caller's value values['w'], as the HTTP API's body does;
+    # here it came from a flag.
+    message = re.sub(r"values\['(\w+)'\]", r"--value \1", message)
+    message = message.replace("values can set only", "--value can set only")
     print(f"chainrule: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import sys
 
@@ -23,7 +24,7 @@ def add_serve_parser(commands) -> None:
 
 
 def serve_command(args) -> int:
-    problem = address_problem(args.host, args.port)
+    problem = settings_problem() or address_problem(args.host, args.port)
     if problem:
         print(f"chainrule serve: {problem}", file=sys.stderr)
         return 2
@@ -32,9 +33,20 @@ def serve_command(args) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chainrule: serving on http://{host}:{args.port}/ (API docs at /docs); "
           "Ctrl+C stops it", flush=True)
+    from ..protocol import TimedH11Protocol
+
+    # Worker processes (--workers, and the fork server of the job pools) start as
+    # fresh interpreters: keep the working directory off their sys.path, so a
+    # folder named chainrule/ there cannot stand in for the installed package.
+    os.environ["PYTHONSAFEPATH"] = "1"
+
     uvicorn.run("chainrule.server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info",
-                # on SIGTERM, streams still open (training runs) get 3 s, then end
+                # a request's head must arrive within CHAINRULE_CLIENT_SECONDS; an idle
+                # kept-alive connection is closed after 5 s
+                http=TimedH11Protocol, timeout_keep_alive=5,
+                # on SIGTERM, work still going gets SHUTDOWN_GRACE (server/shutdown.py) to
+                # finish, then answers in the error shape; uvicorn waits 3 s for that
                 timeout_graceful_shutdown=3)
     return 0
 
@@ -59,4 +71,28 @@ def address_problem(host: str, port: int) -> str | None:
             if err.errno == errno.EACCES:
                 return f"--port {port}: permission denied (ports below 1024 need root)"
             return f"--host {host}: cannot listen there ({err.strerror})"
+    return None
+
+
+def settings_problem() -> str | None:
+    """The first CHAINRULE_* variable that is not a valid setting, in one line
+    (the worker processes would each print a traceback and exit)."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from ..settings import Settings
+
+    try:
+        Settings()
+    except SettingsError as err:  # a list or dict setting that is not JSON
+        field = str(err).split('"')[1] if '"' in str(err) else "*"
+        name = f"CHAINRULE_{field.upper()}"
+        return (f"{name}={os.environ.get(name)!r}: not valid JSON (a list is written "
+                '["https://a.example", "https://b.example"])')
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = "CHAINRULE_" + str(first["loc"][0]).upper() if first.get("loc") else "CHAINRULE_*"
+        given = os.environ.get(name)
+        shown = f"={given!r}" if given is not None else ""
+        return f"{name}{shown}: {first['msg']}"
     return None

@@ -25,6 +25,7 @@ async def create_standalone(body: StandaloneRequest, request: Request) -> Respon
     """Trace a program (with the gradient check) and answer its step-through as one
     self-contained HTML file, to save and open anywhere without a server."""
     page = await run_job(request, "heavy", work.standalone_page, body.program,
-                         work.packed(body.values), body.step, request.app.state.limits)
+                         work.packed(body.values), body.step, request.app.state.limits,
+                         request.app.state.settings.max_response_bytes)
     return Response(page, media_type="text/html; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{FILENAME}"'})

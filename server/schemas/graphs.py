@@ -49,6 +49,31 @@ class TraceNode(BaseModel):
     warnings: list[str]
 
 
+class SumOver(BaseModel):
+    axes: list[int] = Field(description="the output axes the forward broadcast added or stretched")
+    from_shape: list[int] = Field(description="the product's shape, before the sum")
+    to_shape: list[int] = Field(description="the input's own shape, after it")
+    text: str = Field(description="e.g. '(2, 1) → (1,)'")
+
+
+class WorkedEntry(BaseModel):
+    entry: list[int] = Field(description="the index of the entry worked out ([] for a scalar)")
+    text: str = Field(description="e.g. '∂L/∂W₀₀ = X₀₀·g₀₀ + X₁₀·g₁₀ = 1.0·(−0.9) + 3.0·1.85 "
+                                  "= 4.65'")
+    value: Scalar = Field(description="that entry of the contribution, unrounded")
+
+
+class TensorExplain(BaseModel):
+    rule: Literal["sum", "mean", "elementwise", "broadcast", "matmul", "softmax",
+                  "log_softmax", "cross_entropy"]
+    text: str = Field(description="what the op does backward, with this point's numbers")
+    shapes: str = Field(description="the shapes at the product, e.g. 'upstream (2, 1) ⊙ local "
+                                    "(2, 1) → (2, 1)'")
+    sum_over: SumOver | None = Field(description="only where the forward pass broadcast this "
+                                                 "input: the sum that undoes it")
+    worked: WorkedEntry | None = Field(description="one entry worked out in full")
+
+
 class TraceEdge(BaseModel):
     to: str
     local: Tensor | None = Field(
@@ -61,6 +86,10 @@ class TraceEdge(BaseModel):
                           "'-1') or the edge is a tensor")
     contribution: Tensor
     grad_after: Tensor = Field(description="the input's running gradient after this +=")
+    explain: TensorExplain | None = Field(
+        None, description="tensor edges only: what the op does backward, from the op table "
+                          "(a reduction copies, a broadcast is summed, @ and the softmax "
+                          "family in closed form), with one entry worked out")
 
 
 class BackwardStep(BaseModel):
@@ -143,6 +172,14 @@ class Overwrite(BaseModel):
                     "the last contribution it received")
 
 
+class TensorPath(BaseModel):
+    leaf: str = Field(description="the leaf's name")
+    nodes: list[str] = Field(description="the path's node ids, from the output down to the leaf")
+    slots: list[int] = Field(description="per step down, the input slot taken")
+    contribution: Tensor = Field(description="the upstream 1 pushed back along this path only: "
+                                             "its share of the leaf's gradient, per entry")
+
+
 class Trace(BaseModel):
     format: Literal["chainrule.trace/1"]
     output: str
@@ -154,6 +191,10 @@ class Trace(BaseModel):
     overwrite: Overwrite = Field(description="the backward pass replayed with = instead of += "
                                              "at nodes used more than once")
     check: dict[str, LeafCheck] | None = None
+    paths: list[TensorPath] | None = Field(
+        None, description="programs with a tensor: for each leaf, every "
+                          "output-to-leaf path (none listed past 24) with its contribution; "
+                          "a leaf's paths add up to its gradient")
 
 
 class NodeColumns(BaseModel):
@@ -198,3 +239,4 @@ class TraceColumns(BaseModel):
     overwrite: Overwrite | None = Field(
         None, description="present when the request's include has it")
     check: dict[str, LeafCheck] | None = None
+    paths: list[TensorPath] | None = Field(None, description="as in trace/1")

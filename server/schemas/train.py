@@ -162,6 +162,9 @@ class DigitsRun(BaseModel):
     predictions: list[int]
     confusion: list[list[int]] = Field(description="confusion[i][j]: test images of digit i "
                                                    "predicted as j")
+    sample: str = Field(description="the trained network on test image sample_index as a "
+                                    "chainrule program (the step-through view retraces it)")
+    sample_index: int = Field(description="which test image the sample program classifies")
 
 
 class LayerNorm(BaseModel):

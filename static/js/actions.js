@@ -2,6 +2,7 @@
 import { exportJson, exportSvg, exportPng, copyText, download } from "./export.js";
 import { asCurl, asPython, requestBody } from "./api.js";
 import { exportHtml } from "./export-html.js";
+import { asValueCode } from "./export-value.js";
 
 let toastTimer = null;
 
@@ -34,6 +35,7 @@ export function wireExports({ graph, getState, valuesOf }) {
     html: async () => need("HTML") && (await exportHtml(getState().program, body().values, getState().step), toast("Step-through saved as one HTML file.")),
     curl: async () => copy("curl command", asCurl(body())),
     python: async () => copy("Python script", asPython(body())),
+    value: async () => need("Value code") && copy("chainrule.Value code", asValueCode(getState().trace)),
   };
   for (const [name, fn] of Object.entries(handlers)) {
     document.querySelector(`button[data-export=${name}]`).addEventListener("click", () => {

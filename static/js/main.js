@@ -8,7 +8,7 @@ import { renderLedger } from "./views/ledger.js";
 import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";
 import { renderTable } from "./views/table.js";
-import { renderLegend } from "./views/legend.js";
+import { renderLegend, defineOutput } from "./views/legend.js";
 import { renderError, offsetOf, tokenEnd } from "./views/error.js";
 import { markActive } from "./views/editor.js";
 import { activeAt } from "./model.js";
@@ -46,18 +46,8 @@ function drawLedger() {
   labelGraphNodes($("#graph"), state.model, state.step ?? 0);
 }
 
-/** Lecture mode: the back row reads the graph at 20 px or more. Fit may
- * choose a smaller scale for a wide graph; then zoom in around the view's
- * centre (the view keeps following the active node). */
-function lectureScale() {
-  if (!document.body.classList.contains("lecture") || !state.model) return;
-  const text = document.querySelector("#graph g.node text");
-  const ctm = text?.getScreenCTM();
-  if (!ctm) return;
-  const px = parseFloat(getComputedStyle(text).fontSize) * ctm.a;
-  if (px > 0 && px < 20) graph.zoom.zoomBy(20.5 / px, false);
-}
-window.addEventListener("lecturechange", () => requestAnimationFrame(lectureScale));
+// Lecture mode wants larger text: frame the graph again (zoom.js reads the mode).
+window.addEventListener("lecturechange", () => requestAnimationFrame(() => graph.refit()));
 
 function toggleExpand(id) {
   const expanded = new Set(state.expanded);
@@ -151,7 +141,6 @@ const practice = createPractice({
 subscribe((s, patch) => {
   if ("model" in patch || "step" in patch || "expanded" in patch || "focusEdge" in patch || "eq" in patch) {
     if (s.model) graph.update(s.model, s.step, { expanded: s.expanded, focusEdge: s.focusEdge, eq: s.eq });
-    if ("model" in patch) requestAnimationFrame(lectureScale);
   }
   if ("model" in patch || "step" in patch || "eq" in patch || ("playing" in patch && !s.playing)) {
     // Playing at full speed, the ledger changes faster than anyone reads: draw it
@@ -162,7 +151,10 @@ subscribe((s, patch) => {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => writeUrl(), s.playing ? 400 : 60);
   }
-  if ("model" in patch) $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+  if ("model" in patch) {
+    $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+    defineOutput($("#legend"), s.model);
+  }
   if ("eq" in patch) $("#legend").classList.toggle("show-eq", Boolean(s.eq));
   if ("model" in patch || "leaf" in patch) {
     const lit = renderPaths($("#paths"), s.model, s.leaf, {

@@ -53,7 +53,7 @@ export function wireKeys({ goTo, player, graph, getState }) {
   const view = {
     "zoom-in": () => graph.zoom.zoomBy(1.3, !graph.isCompact()),
     "zoom-out": () => graph.zoom.zoomBy(1 / 1.3, !graph.isCompact()),
-    fit: () => graph.zoom.fit(!graph.isCompact(), true),
+    fit: () => graph.fit(),
   };
   for (const [name, fn] of Object.entries(view)) {
     document.querySelector(`button[data-view=${name}]`).addEventListener("click", fn);

@@ -9,7 +9,7 @@ import { renderLedger } from "./views/ledger.js";
 import { renderPaths } from "./views/paths.js";
 import { renderControls } from "./views/controls.js";
 import { renderTable } from "./views/table.js";
-import { renderLegend } from "./views/legend.js";
+import { renderLegend, defineOutput } from "./views/legend.js";
 import { wireKeys, createPlayer } from "./player.js";
 import { wireTrust } from "./trust.js";
 import { labelGraphNodes, renderAnnouncement, renderNodeTable } from "./views/announce.js";
@@ -72,7 +72,10 @@ subscribe((s, patch) => {
     if (s.playing && s.speed < 100 && !("model" in patch)) ledgerTimer = setTimeout(drawLedger, 150);
     else drawLedger();
   }
-  if ("model" in patch) $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+  if ("model" in patch) {
+    $("#legend").classList.toggle("has-tensors", Boolean(s.model?.nodes.some((n) => n.shape?.length)));
+    defineOutput($("#legend"), s.model);
+  }
   if ("model" in patch || "leaf" in patch) {
     const lit = renderPaths($("#paths"), s.model, s.leaf, {
       onClose: () => set({ leaf: null }),

@@ -30,9 +30,14 @@ export function subscribe(fn) {
   return () => listeners.delete(fn);
 }
 
+const LONG = 4000;
+
 /** Read program, values and step from the URL query. */
 export function readUrl(loc = window.location) {
+  // A long program comes in the fragment (#program=…): the server never sees it.
   const q = new URLSearchParams(loc.search);
+  const h = new URLSearchParams(loc.hash.slice(1));
+  if (!q.get("program") && h.get("program")) for (const [k, v] of h) q.set(k, v);
   const step = q.get("step");
   return {
     program: q.get("program"),
@@ -50,8 +55,10 @@ export function writeUrl({ push = false } = {}) {
   // Lecture and practice mode (with its score) survive stepping.
   const now = new URLSearchParams(window.location.search);
   for (const key of ["lecture", "practice", "score"]) if (now.get(key)) q.set(key, now.get(key));
-  const url = `${window.location.pathname}?${q.toString()}`;
-  if (url === window.location.pathname + window.location.search) return;
+  // Past LONG characters the program goes in the fragment: a request line that long is refused.
+  const long = (state.program ?? "").length > LONG;
+  const url = long ? `${window.location.pathname}#${q.toString()}` : `${window.location.pathname}?${q.toString()}`;
+  if (url === window.location.pathname + (long ? window.location.hash : window.location.search)) return;
   if (push) window.history.pushState(null, "", url);
   else window.history.replaceState(null, "", url);
 }

@@ -162,8 +162,12 @@ def test_tensor_steps_say_their_shapes_and_the_sum_over_the_batch_axis(page: Pag
         out_shape, in_shape = nodes[st["node"]]["shape"], nodes[e["to"]]["shape"]
         summed = row.locator("[data-sum-axis]")
         if in_shape != out_shape:  # w (2,) was broadcast over X's rows (3, 2)
+            lead = len(out_shape) - len(in_shape)
+            axes = [*range(lead), *(lead + i for i, d in enumerate(in_shape)
+                                    if d == 1 and out_shape[lead + i] != 1)]
             expect(summed).to_contain_text(
-                f"sum over the batch axis: {shape_text(out_shape)} → {shape_text(in_shape)}")
+                f"sum over the broadcast axis {', '.join(map(str, axes))}: "
+                f"{shape_text(out_shape)} → {shape_text(in_shape)}")
         else:
             expect(summed).to_have_count(0)
     # matmul: the VJP with its shapes, from the trace's nodes
@@ -178,5 +182,6 @@ def test_tensor_steps_say_their_shapes_and_the_sum_over_the_batch_axis(page: Pag
     a, b = (nodes[i] for i in nodes[st["node"]]["inputs"])
     shapes = page.locator("#ledger .is-current .ledger-row .shapes")
     up = shape_text(nodes[st["node"]]["shape"])
+    bt = shape_text(list(reversed(b["shape"])))
     expect(shapes.first).to_contain_text(
-        f"{up} @ {shape_text(b['shape'])}ᵀ → {shape_text(a['shape'])}")
+        f"· {b['label'] or 'W'}ᵀ: {up}·{bt} → {shape_text(a['shape'])}")

@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from chainrule.language.examples import example
 from playwright.sync_api import Page, expect
 
 from .helpers import build, trace_for, wait_drawn
@@ -65,7 +66,8 @@ def answer(page: Page, i: int, text: str):
     return field
 
 
-@pytest.mark.parametrize("program", [SEED, SOFTMAX], ids=["seed", "softmax_tensor"])
+@pytest.mark.parametrize("program", [SEED, SOFTMAX, example("classifier").program],
+                         ids=["seed", "softmax_tensor", "classifier"])
 def test_solved_with_the_traces_answers(page: Page, api, program):
     trace = start(page, api, program)
     F, total = len(trace["forward"]), len(trace["forward"]) + len(trace["backward"])
@@ -261,7 +263,7 @@ def test_exercises_easiest_first(page: Page, api):
     page.locator("button[data-action=practice]").click()
     ids = page.eval_on_selector_all("select[data-practice=exercise] option",
                                     "os => os.map(o => o.value)")
-    assert ids == ["", "multiply", "seed", "fanout", "sigmoid", "softmax_ce"]
+    assert ids == ["", "multiply", "seed", "fanout", "sigmoid", "softmax_ce", "classifier"]
     page.select_option("select[data-practice=exercise]", "fanout")
     wait_drawn(page, trace_for(api, FANOUT))
     assert page.locator("textarea[name=program]").input_value() == FANOUT

@@ -193,3 +193,22 @@ def test_program_box_shows_the_loss_line_without_scrolling(page: Page):
         box = page.locator("#train-program")
         assert box.input_value().rstrip().splitlines()[-1].startswith("loss")
         assert box.evaluate("(el) => el.scrollHeight <= el.clientHeight + 1"), width
+
+
+def test_the_classifier_lesson_trains_with_adam_one_update_written_out(page: Page, examples,
+                                                                       page_problems):
+    page_problems.allow(STREAM_ABORT)
+    train(page, "classifier", "adam", "0.05", "4")
+    assert page.locator("#params").input_value() == "W1, b1, W2, b2"  # X, y are the data
+    page.locator("#iteration").fill("1")
+    expected = train_program(examples["classifier"]["program"], ["W1", "b1", "W2", "b2"],
+                             OptimizerConfig("adam", 0.05), 4, 0.0)["history"]
+    head = page.locator("#update .worked-head")
+    expect(head).to_contain_text("Update 1 → 2 (Adam step t = 2)")
+    hook = page.locator('[data-update][data-param="W2"]')
+    expect(hook).to_contain_text("W2[0, 0] ← W2[0, 0] − lr·m̂ / (√v̂ + ε)")
+    assert json.loads(hook.get_attribute("data-new")) == expected[2]["params"]["W2"][0][0]
+    # where g comes from: the same network's step-through at iteration 1
+    page.locator("#open-gradient").click()
+    expect(page.locator("svg#graph g.node[data-label=W1] .nums-value .num-cell")).to_have_count(
+        12, timeout=10_000)

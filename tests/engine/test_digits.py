@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from chainrule import trace_program
 from chainrule.nets import digits
 from chainrule.nets.deep import layer_gradient_norms
 from chainrule.nets.nn import accuracy, build_mlp
@@ -106,3 +107,17 @@ def test_a_small_balanced_subset_shows_the_train_test_gap():
     assert gap > full["train_accuracy"] - full["test_accuracy"]
     assert len(small["history"]) == 30
     assert all("test_accuracy" in e for e in small["history"])
+
+
+def test_the_sample_program_is_the_trained_network_on_one_test_digit():
+    result = digits.train_digits(digits.DigitsConfig(epochs=2, seed=1))
+    k = result["sample_index"]
+    t = trace_program(result["sample"])
+    nodes = {n["label"]: n for n in t["nodes"] if n["label"]}
+    pixels = np.array(nodes["x"]["value"])
+    assert pixels.shape == (64,)
+    assert np.allclose(pixels * 16, np.array(result["test_images"][k]).ravel())
+    assert nodes["W1"]["shape"] == [64, 32] and nodes["W2"]["shape"] == [32, 10]
+    # the same prediction as the trained network's for that image
+    assert int(np.argmax(nodes["logits"]["value"])) == result["predictions"][k]
+    assert f"class {result['test_labels'][k]}" in result["sample"]

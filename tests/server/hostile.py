@@ -31,6 +31,21 @@ TRAIN_LONG = {"program": "w = 1.0\nloss = mean((w*x - 1)**2)", "values": {"x": V
 # Symbolic work sympy could spend a long time (and the GIL) on.
 SYMBOLIC_BOMB = {"program": "x = 2.0\ny = x + 9**9**9", "check": True}
 
+# A short program whose symbolic derivative takes sympy minutes (eight nested
+# tanh): it goes to the small-check lane, where the symbolic budget stops it.
+TANH_CHAIN = "x = 0.5\nw = 1.5\nb = 0.1\nh = x\n" + "h = tanh(w*h + b)\n" * 8 + "loss = h"
+TANH_CHECK = {"program": TANH_CHAIN, "check": True}
+
+# The most scalar work the default check budget (2,000,000 element operations)
+# allows: 700 leaves, each perturbed through the ~1,400 nodes after it.
+SUM_CHAIN = "".join(f"a{i} = 0.5\n" for i in range(700)) + "s = a0\n" + "".join(
+    f"s = s*0.999 + a{i}\n" for i in range(1, 700)) + "loss = s"
+SCALAR_CHECK = {"program": SUM_CHAIN, "check": True}
+
+# The heaviest checks the default limits allow, by kind (the check-starvation run)
+HEAVY_CHECKS = [("tanh chain, symbolic", TANH_CHECK), ("700 leaves, numeric", SCALAR_CHECK),
+                ("symbolic check, 9**9**9", SYMBOLIC_BOMB)]
+
 # (name, path, body)
 HEAVY = [
     ("gradient check, 316x316 matmul", "/api/v1/graphs", MATMUL_CHECK),

@@ -133,7 +133,7 @@ def test_chunked_body_over_the_limit_is_413():
 
 def test_request_time_limit_answers_with_a_limit_error():
     c = make_client(request_seconds=0.05, max_nodes=1_000_000, max_program_chars=10_000_000,
-                    max_body_bytes=10_000_000)
+                    max_body_bytes=10_000_000, max_response_bytes=10**9)
     program = "x = 0.5\n" + "x = sin(x)\n" * 100_000
     r = c.post("/api/v1/graphs", json={"program": program})
     assert r.status_code == 400 and "longer than 0.05 s" in r.json()["error"]["message"]

@@ -172,7 +172,9 @@ function draw() {
   if (run.done) {
     const reason = { converged: "converged", max_steps: "reached max steps", diverged: "diverged",
       cancelled: "cancelled", time_limit: "hit the time limit" }[run.done.stopped];
-    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${Math.max(0, h.length - 1)} epochs`;
+    // Epochs are numbered from 1 (digits) or from 0, the untrained start (classify): count the last one's number.
+    const epochs = last?.epoch ?? 0;
+    const steps = run.kind === "program" ? `${Math.max(0, h.length - 1)} updates` : `${epochs} epoch${epochs === 1 ? "" : "s"}`;
     $("#status").textContent = `Stopped: ${reason} after ${steps}.`;
     $("#status").dataset.stopped = run.done.stopped;
   } else if (last) {
@@ -262,6 +264,9 @@ function drawDigits(done) {
   $("#accuracy").textContent = `Test accuracy ${(done.test_accuracy * 100).toFixed(1)}% ` +
     `(train ${(done.train_accuracy * 100).toFixed(1)}%) in ${done.seconds.toFixed(2)} s`;
   renderDigits($("#digits-grid"), done);
+  // The program is tens of kilobytes: it travels in the fragment, which is never sent to the server.
+  // Step 1 is the digit itself (the leaf x): the view opens on its image.
+  $("#open-digit").href = `/#${new URLSearchParams({ program: done.sample, step: "1" })}`;
   renderConfusion($("#confusion"), done.confusion);
 }
 

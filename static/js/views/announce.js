@@ -3,6 +3,7 @@
 // a spoken label on each graph node. Every number comes from the trace.
 import { activeAt, nodeName, shownAt, touchedBetween } from "../model.js";
 import { num } from "../format.js";
+import { isSmallTensor, tensorText } from "../tensor-format.js";
 
 
 /** "Backward step 3 of 4: ∂L/∂w += upstream −6.0 × local 3.0 = −18.0". */
@@ -101,9 +102,14 @@ export function renderNodeTable(table, m, k) {
   for (const id of ids) {
     const cells = table._rows.get(id);
     const shown = shownAt(m, m.byId.get(id), k);
-    setText(cells[2], shown.value === undefined ? "not yet" : num(shown.value));
-    setText(cells[3], shown.grad === undefined ? "not yet" : num(shown.grad));
+    setText(cells[2], shown.value === undefined ? "not yet" : cellText(shown.value));
+    setText(cells[3], shown.grad === undefined ? "not yet" : cellText(shown.grad));
   }
+}
+
+/** A tensor of up to 12 entries in full, a bigger one summarised. */
+function cellText(x) {
+  return isSmallTensor(x) ? tensorText(x) : num(x);
 }
 
 function setText(el, text) {

@@ -22,6 +22,9 @@ export function createGraphView(svgEl, opts = {}) {
     update(model, step, options) { pick(model); view.update(model, step, options); },
     clear() { view.clear(); },
     highlight(...args) { view.highlight(...args); },
+    // The SVG view frames per step and refits on a resize; the canvas keeps its own view.
+    refit: () => view.refit?.(),
+    fit: () => (view.fit ? view.fit() : view.zoom.fit(false, true)),
     isCompact: () => view.isCompact(),
     isCanvas: () => view === big,
     png: () => (view === big ? big.png() : null),

@@ -2,8 +2,8 @@
 // (only nodes and edges whose shown state changed are touched).
 import { d3 } from "../lib.js";
 import { shownAt, activeAt, activeEdges, touchedBetween } from "../model.js";
-import { num, clip } from "../format.js";
-import { nodeTitle } from "../notation.js";
+import { num, clip, raw } from "../format.js";
+import { nodeTitle, opExpr } from "../notation.js";
 import { layoutGraph } from "./layout.js";
 import { sizeOf, drawNode, updateNode, isTensor } from "./node.js";
 import { drawExpanded } from "./heatmap.js";
@@ -29,6 +29,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const nodeLayer = viewport.append("g").attr("class", "nodes");
   const labelLayer = viewport.append("g").attr("class", "edge-labels");
   const overlay = viewport.append("g").attr("class", "overlays");
+  const tipLayer = viewport.append("g").attr("class", "full-titles");
   const zoom = createZoom(svg, viewport, (rect) => cull(rect));
   let current = null; // {model, layout, nodeSel, edgeSel, caches, compact}
 
@@ -37,11 +38,12 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     svg.classed("compact", compact).classed("no-anim", compact);
     const rect = svg.node().getBoundingClientRect();
     const narrow = rect.width < NARROW;
+    const tight = document.body.classList.contains("lecture");
     const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
-    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 });
+    const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 }, tight);
     zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
-    zoom.fit(false);
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
+    if (compact) zoom.fit(false); // a small graph is framed per step (update)
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
     const edges = createEdges(edgeLayer, model, layout, compact);
     const els = new Map();
     const parts = new Map();
@@ -58,8 +60,17 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       .on("click", (ev, n) => onToggleExpand?.(n.id))
       .on("keydown", (ev, n) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); onToggleExpand?.(n.id); } });
     nodeSel.filter((n) => n.kind === "leaf" && !isTensor(n)).on("click", (ev, n) => onSelectLeaf?.(n.label));
+    // A title that shortens its inputs to (…) shows the whole expression on hover or focus.
+    if (!compact) {
+      nodeSel.filter((n) => titles.get(n.id).includes("(…)")).each(function (n) {
+        const full = n.label ? `${n.label} = ${opExpr(n, model, { max: 60 })}` : opExpr(n, model, { max: 60 });
+        d3.select(this).attr("data-full", full)
+          .on("mouseenter.full focus.full", () => showFull(n, full))
+          .on("mouseleave.full blur.full", () => tipLayer.node().replaceChildren());
+      });
+    }
     const edgeInfo = new Map(model.edgeAt.flatMap((row, j) => row.map((at, i) => [at.edgeId, model.trace.backward[j].edges[i]])));
-    current = { model, layout, els, parts, edges, compact, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
+    current = { model, layout, els, parts, edges, compact, narrow, tight, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
     cull(zoom.visibleRect());
   }
 
@@ -86,16 +97,49 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     c.edges.setFocus(focusEdge);
     drawOverlays(c, step, expanded);
     if (svg.attr("data-phase") !== a.phase) svg.attr("data-phase", a.phase);
+    c.args = { expanded, focusEdge, eq };
     // Forward moves right, backward moves left: pan ahead of the motion.
     // After the last forward step the next move is backward: the view leaves room for it.
-    if (a.id) zoom.follow(c.layout.pos.get(a.id), !c.compact, a.phase === "forward" && step < model.F ? 1 : -1, c.layout.pos.values());
+    if (c.compact) {
+      if (a.id) zoom.follow(c.layout.pos.get(a.id), false, a.phase === "forward" && step < model.F ? 1 : -1, c.layout.pos.values());
+    } else frameStep(c);
   }
+
+  /** The active node with its inputs and outputs: what a step is about. */
+  function neighbourhood(c) {
+    if (!c.active) return null;
+    const node = c.model.byId.get(c.active);
+    const ids = new Set([c.active, ...node.inputs, ...(c.model.consumers.get(c.active) ?? [])]);
+    return [...ids].map((id) => c.layout.pos.get(id)).filter(Boolean);
+  }
+
+  function frameStep(c, animate = true) {
+    zoom.frame(neighbourhood(c), animate);
+  }
+
+  /** The view changed size (a window resize, lecture mode, a panel opening, an
+   * iframe): lay out again if it crossed the phone width, then frame again. */
+  function refit() {
+    const c = current;
+    if (!c || c.step === null) return;
+    if (c.compact) return;
+    const narrow = svg.node().getBoundingClientRect().width < NARROW;
+    if (narrow !== c.narrow || document.body.classList.contains("lecture") !== c.tight) {
+      const { model, step, args } = c;
+      current = null;
+      update(model, step, args);
+      return;
+    }
+    frameStep(c, false);
+  }
+  zoom.onResize(refit);
 
   /** The × badges: the current step's edges, and (dimmer) every edge an
    * earlier backward step or the chosen path went through, so each gradient
    * on the graph has its factors on screen. */
   function edgeLabels(c, edges) {
-    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current" }));
+    const a = activeAt(c.model, c.step ?? 0);
+    const items = [...edges].filter(([, i]) => i.dir === "backward" && i.edge.local !== null).map(([id, i]) => ({ id, edge: i.edge, kind: "current", up: a.step?.grad }));
     if (!c.compact) {
       const seen = new Set(items.map((d) => d.id));
       // Placing a badge clear of the others costs: a big graph keeps only the current step's (and the path's).
@@ -103,7 +147,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       for (let j = 0; j < done; j++) {
         c.model.edgeAt[j].forEach((at, i) => {
           const edge = c.model.trace.backward[j].edges[i];
-          if (!seen.has(at.edgeId) && edge.local !== null) { seen.add(at.edgeId); items.push({ id: at.edgeId, edge, kind: "past" }); }
+          if (!seen.has(at.edgeId) && edge.local !== null) { seen.add(at.edgeId); items.push({ id: at.edgeId, edge, kind: "past", up: c.model.trace.backward[j].grad }); }
         });
       }
       for (const id of c.lit?.edges ?? []) {
@@ -125,18 +169,45 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     }
     // A badge that stays keeps its place; the current ones are placed around them.
     const kept = c.badges ??= new Map();
-    const box = (p, w) => ({ x0: p.x - w / 2, y0: p.y - 11, x1: p.x + w / 2, y1: p.y + 11 });
+    const box = (p, w, h = 22) => ({ x0: p.x - w / 2, y0: p.y - h / 2, x1: p.x + w / 2, y1: p.y + h / 2 });
+    // A phone's top-to-bottom graph has no room beside an edge: the contribution goes under the local badge.
+    const stack = c.narrow;
     const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
-    for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w));
-    for (const d of [...items].sort((a, b) => (a.kind === "current" ? 0 : 1) - (b.kind === "current" ? 0 : 1))) {
+    const scalar = (d) => d.up !== undefined && !Array.isArray(d.up) && !Array.isArray(d.edge.local) && !Array.isArray(d.edge.contribution);
+    for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w, kept.get(d.id).h));
+    for (const d of [...items].sort((p, q) => (p.kind === "current" ? 0 : 1) - (q.kind === "current" ? 0 : 1))) {
       d.text = text(d);
-      d.w = d.text.length * 8.6 + 12;
-      if (d.kind === "past" && kept.has(d.id)) { d.p = kept.get(d.id); continue; }
-      d.p = placeLabel(c, c.edges.path(d.id), d.w, 22, placed);
-      kept.set(d.id, { ...d.p, w: d.w });
-      placed.push(box(d.p, d.w));
+      d.wl = d.text.length * 8.6 + 12;
+      // The chain rule on the edge itself: upstream × local = contribution, beside the local badge.
+      // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
+      d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
+      d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
+      const shape = (stacked) => {
+        d.w = stacked ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
+        d.h = stacked && d.sum ? 46 : 22;
+        // Where each part sits in the badge: [x, y] of the local badge's centre, and the contribution's.
+        d.at = stacked && d.sum ? [[0, -12], [0, 12]] : [[(d.wl - d.w) / 2, 0], [d.w / 2 - d.wc / 2, 0]];
+      };
+      shape(stack);
+      if (d.kind === "past" && kept.has(d.id)) {
+        d.p = kept.get(d.id);
+        shape(d.p.stacked);
+        continue;
+      }
+      // Side by side where it fits along its edge, else stacked (narrower), else the nearest free spot.
+      const path = c.edges.path(d.id);
+      d.p = placeLabel(c, path, d.w, d.h, placed, false);
+      if (!d.p && d.sum && !stack) {
+        shape(true);
+        d.p = placeLabel(c, path, d.w, d.h, placed, false);
+        if (!d.p) shape(false);
+      }
+      d.p ??= placeLabel(c, path, d.w, d.h, placed, true);
+      d.p.stacked = d.h > 22;
+      kept.set(d.id, { ...d.p, w: d.w, h: d.h });
+      placed.push(box(d.p, d.w, d.h));
     }
-    labelLayer.selectAll("g").data(items, (d) => d.id).join((enter) => {
+    labelLayer.selectAll("g.edge-label").data(items, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -145,31 +216,84 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       // A tensor's local derivative is too long for a badge: its formula stands in (the ledger has the numbers).
       const g = d3.select(this).attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id)
         .classed("is-past", d.kind === "past").classed("on-path", onPath.has(d.id));
-      g.select("text").text(d.text);
-      g.select("rect").attr("x", -d.w / 2).attr("y", -11).attr("width", d.w).attr("height", 22);
+      const [x, y] = d.at[0];
+      const lead = d.p.anchor ? [{ x1: 0, y1: 0, x2: d.p.anchor.x - d.p.x, y2: d.p.anchor.y - d.p.y }] : [];
+      g.selectAll("line.leader").data(lead).join((en) => en.insert("line", ":first-child").attr("class", "leader"))
+        .attr("x1", (l) => l.x1).attr("y1", (l) => l.y1).attr("x2", (l) => l.x2).attr("y2", (l) => l.y2);
+      g.select("text").text(d.text).attr("x", x).attr("y", y + 5);
+      g.select("rect").attr("x", x - d.wl / 2).attr("y", y - 11).attr("width", d.wl).attr("height", 22);
+    });
+    // Each contribution: g.edge [data-contribution] on the current step's
+    // edges (data-value = the contribution), dimmed on earlier steps' edges.
+    labelLayer.selectAll("g.edge-contribution").data(items.filter((d) => d.sum), (d) => d.id).join((enter) => {
+      const g = enter.append("g");
+      g.append("rect").attr("rx", 5);
+      g.append("text");
+      return g;
+    }).each(function (d) {
+      const now = d.kind === "current";
+      const g = d3.select(this).attr("class", now ? "edge edge-contribution" : "edge-contribution is-past")
+        .attr("transform", `translate(${d.p.x},${d.p.y})`).attr("data-edge", d.id);
+      const [x, y] = d.at[1];
+      g.select("text").text(d.sum).attr("x", x).attr("y", y + 5)
+        .attr("data-contribution", now ? "" : null).attr("data-value", now ? raw(d.edge.contribution) : null);
+      g.select("rect").attr("x", x - d.wc / 2).attr("y", y - 11).attr("width", d.wc).attr("height", 22);
     });
   }
 
   /** A badge's place on its edge: the middle if it covers no node box,
    * arrowhead or other badge, else the nearest free spot along or beside it. */
-  function placeLabel(c, path, w, h, placed) {
+  function placeLabel(c, path, w, h, placed, anywhere = true) {
     const len = path.getTotalLength();
     const mid = path.getPointAtLength(len / 2);
     const near = [];
     for (const b of c.layout.pos.values()) {
-      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 60) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 200 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 130) {
         near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
       }
     }
-    const hits = (x, y) => [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
+    // A badge past the layout's edge would be cut off by the framed view.
+    const outside = (x, y) => x - w / 2 < 2 || x + w / 2 > c.layout.width - 2 || y - h / 2 < 2 || y + h / 2 > c.layout.height - 2;
+    const hits = (x, y) => outside(x, y) || [...near, ...placed].some((r) => x - w / 2 < r.x1 && x + w / 2 > r.x0 && y - h / 2 < r.y1 && y + h / 2 > r.y0);
     // Five points along the edge, measured once (getPointAtLength is the costly part).
     const along = [0.5, 0.4, 0.6, 0.3, 0.7].map((t) => path.getPointAtLength(len * t));
-    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52]]) {
+    for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52],
+      [-w / 2, -26], [w / 2, -26], [-w / 2, 26], [w / 2, 26], [0, -70], [0, 70], [-w / 2, -52], [w / 2, -52], [-w / 2, 52], [w / 2, 52]]) {
       for (const q of along) {
         if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
       }
     }
-    return mid;
+    if (!anywhere) return null;
+    // Crowded (a wide contribution badge between close ranks): the free spot
+    // nearest the edge, rather than on top of a node.
+    let best = null;
+    for (let dy = -120; dy <= 120; dy += 12) {
+      for (let dx = -200; dx <= 200; dx += 20) {
+        const x = mid.x + dx;
+        const y = mid.y + dy;
+        const d = Math.min(...along.map((q) => (q.x - x) ** 2 + 2 * (q.y - y) ** 2));
+        if ((!best || d < best.d) && !hits(x, y)) best = { x, y, d };
+      }
+    }
+    // Away from its edge, a badge points back at it (a faint leader line).
+    if (best) {
+      const q = along.reduce((a, b) => ((a.x - best.x) ** 2 + (a.y - best.y) ** 2 <= (b.x - best.x) ** 2 + (b.y - best.y) ** 2 ? a : b));
+      return { x: best.x, y: best.y, anchor: { x: q.x, y: q.y } };
+    }
+    // A plain object: a DOMPoint's x, y do not survive {...p}.
+    return best ? { x: best.x, y: best.y } : { x: mid.x, y: mid.y };
+  }
+
+  /** The full expression above a node's box (the title keeps its short form). */
+  function showFull(n, full) {
+    const p = current?.layout.pos.get(n.id);
+    if (!p) return;
+    tipLayer.node().replaceChildren();
+    const w = full.length * 8.6 + 16;
+    const g = tipLayer.append("g").attr("class", "full-title").attr("data-id", n.id)
+      .attr("transform", `translate(${p.x},${p.y - p.h / 2 - 16})`);
+    g.append("rect").attr("x", -w / 2).attr("y", -13).attr("width", w).attr("height", 26).attr("rx", 6);
+    g.append("text").attr("y", 5).text(full);
   }
 
   function drawOverlays(c, step, expanded) {
@@ -229,11 +353,15 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
 
   function clear() {
     current = null;
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay]) l.node().replaceChildren();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
   }
 
   return {
-    update, clear, zoom, highlight,
+    update, clear, zoom, highlight, refit,
+    /** The Fit button: the whole graph, and automatic framing again. */
+    fit() {
+      zoom.fit(!current?.compact, true);
+    },
     isCompact: () => current?.compact ?? false,
     bounds: () => (current ? { width: current.layout.width, height: current.layout.height } : null),
   };

@@ -26,19 +26,23 @@ export function drawHeatmap(g, v, kind, { cell = 0, maxSide = 8, box = [56, 44],
     g.append("rect").attr("class", "hm-empty").attr("y", 2).attr("width", box[0]).attr("height", box[1] - 8).attr("rx", 3);
     return { width: box[0], height: box[1] };
   }
-  const m = asMatrix(v);
+  let m = asMatrix(v);
+  // A long vector folds into a near-square block, row by row (64 pixels: the 8×8
+  // image), so every entry is drawn; titles keep the entry's own index.
+  const folded = m.length === 1 && m[0].length > maxSide ? Math.ceil(Math.sqrt(m[0].length)) : 0;
+  if (folded) m = Array.from({ length: Math.ceil(m[0].length / folded) }, (_, r) => m[0].slice(r * folded, (r + 1) * folded));
   const rows = Math.min(m.length, maxSide);
   const cols = Math.min(m[0].length, maxSide);
   const size = cell || Math.max(3, Math.min(12, Math.floor(Math.min(box[0] / cols, (box[1] - 8) / rows))));
   const color = kind === "grad" ? gradColor : valueScale(v);
   const cells = [];
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) cells.push({ r, c, x: m[r][c] });
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (c < m[r].length) cells.push({ r, c, x: m[r][c] });
   const grid = g.append("g").attr("transform", "translate(0,2)");
   grid.selectAll("rect").data(cells).join("rect")
     .attr("x", (d) => d.c * size).attr("y", (d) => d.r * size)
     .attr("width", size - 1).attr("height", size - 1)
     .style("fill", (d) => color(d.x))
-    .append("title").text((d) => `[${d.r}, ${d.c}] ${toNumber(d.x)}`);
+    .append("title").text((d) => `[${folded ? `${Array.isArray(v[0]) ? "0, " : ""}${d.r * folded + d.c}` : `${d.r}, ${d.c}`}] ${toNumber(d.x)}`);
   if (m.length > rows || m[0].length > cols) {
     g.append("text").attr("class", "hm-more").attr("x", cols * size + 2).attr("y", rows * size).text("…");
   }

@@ -12,10 +12,12 @@ const ROW_GAP = 48;
 
 /** `vertical`: inputs on top, output at the bottom, for a phone's narrow view
  * (a left-to-right graph fitted into 350 px is too small to read). */
-export function layoutGraph(model, sizeOf, vertical = false, view = null) {
+/** `tight`: lecture mode, where the graph is drawn at 20 px text and every
+ * pixel of width counts: ranks and rows closer together. */
+export function layoutGraph(model, sizeOf, vertical = false, view = null, tight = false) {
   const n = model.nodes.length;
   if (!(n <= DAGRE_MAX && dagre)) return fastLayout(model, sizeOf);
-  const layout = dagreLayout(model, sizeOf, vertical);
+  const layout = dagreLayout(model, sizeOf, vertical, tight);
   return view && !vertical ? wrapRows(layout, view) : layout;
 }
 
@@ -72,12 +74,12 @@ function wrapRows(layout, view) {
   return { pos, routes, width, height: starts.length * band - ROW_GAP + 16 };
 }
 
-function dagreLayout(model, sizeOf, vertical) {
+function dagreLayout(model, sizeOf, vertical, tight = false) {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   // Ranks far enough apart that an edge's badge (its local derivative) fits
   // between the boxes without covering them or the arrowheads.
-  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y + 8,
-    ranksep: vertical ? 64 : RANK_GAP, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: vertical ? "TB" : "LR", nodesep: vertical ? GAP_X / 2 : GAP_Y + (tight ? 0 : 8),
+    ranksep: vertical ? 64 : tight ? RANK_GAP - 32 : RANK_GAP, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of model.nodes) g.setNode(node.id, { ...sizeOf(node) });
   for (const e of model.edges) g.setEdge(e.source, e.target, {}, e.id);

@@ -5,15 +5,20 @@
 import { activeAt, termsAt, fanIn, eqContribution } from "../model.js";
 import { num, term, clip, raw, flatten } from "../format.js";
 import { gradName, opExpr, localSymbol, inputName, shapeOf } from "../notation.js";
+import { outputName } from "./legend.js";
+import { workedAt } from "../tensor-worked.js";
+import { isSmallTensor, tensorText, indicesOf } from "../tensor-format.js";
 
 const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
+// A tensor of up to 12 entries is written out in full, nested as numpy prints it.
+const numbers = (v) => (isSmallTensor(v) ? tensorText(v) : num(v));
 const span = (parent, cls, text) => parent.append("span").attr("class", cls).text(text);
 
 /** Fill `li` (a d3 selection) with step k of the model. */
 export function renderEntry(li, m, k, { full, eq, onFocusEdge }) {
   const a = activeAt(m, k);
   const node = m.byId.get(a.id);
-  li.attr("data-step", k).classed("is-past", !full).classed("is-current", full)
+  li.attr("data-step", k).attr("data-current-entry", full ? "" : null).classed("is-past", !full).classed("is-current", full)
     .classed("is-forward", a.phase === "forward").classed("is-backward", a.phase === "backward");
   const head = li.append("p").attr("class", "entry-head");
   span(head, "step-no", `${k}`);
@@ -28,15 +33,15 @@ function statement(node, m) {
 
 function forwardEntry(li, head, m, node, full) {
   span(head, "badge forward", "forward");
-  if (node.kind === "leaf") span(head, "what", ` ${node.label} = ${num(node.value)}: a leaf (input or parameter)${node.shape?.length ? `, shape ${shapeOf(node.shape)}` : ""}`);
+  if (node.kind === "leaf") span(head, "what", ` ${node.label} = ${numbers(node.value)}: a leaf (input or parameter)${node.shape?.length ? `, shape ${shapeOf(node.shape)}` : ""}`);
   else if (node.kind === "const") span(head, "what", ` ${node.label ?? num(node.value)} is a constant: it takes no gradient`);
   else {
     span(head, "what", ` ${statement(node, m)} = `);
-    span(head, "result", num(node.value));
+    span(head, "result", numbers(node.value));
     if (node.shape?.length) span(head, "muted", `  shape ${shapeOf(node.shape)}`);
     if (full) {
       const ins = node.inputs.map((i) => m.byId.get(i)).filter((i) => i.kind !== "const");
-      if (ins.length) li.append("p").attr("class", "muted").text(`with ${ins.map((i) => `${inputName(m, i.id)} = ${num(i.value)}`).join(", ")}`);
+      if (ins.length) li.append("p").attr("class", "muted").text(`with ${ins.map((i) => `${inputName(m, i.id)} = ${numbers(i.value)}`).join(", ")}`);
     }
   }
   if (full) for (const w of node.warnings || []) li.append("p").attr("class", "warning").text(`⚠ ${w}`);
@@ -51,7 +56,7 @@ function backwardEntry(li, head, m, node, st, j, opts) {
   if (isOut) {
     span(up, "sym", "∂L/∂L = ");
     span(up, "result", num(st.grad));
-    if (opts.full) span(up, "why", "  Start here: the loss changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.");
+    if (opts.full) span(up, "why", `  Start here: L is ${outputName(node)}, the output, and it changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.`);
   } else {
     span(up, "sym", `upstream ∂L/∂${name} = `);
     values(up, "result", st.grad);
@@ -91,7 +96,10 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
       if (p === null) span(loc, "result", num(e.local));
       else span(loc, n === 0 ? "formula" : "worked", p);
     });
-    if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
+    const rule = e.explain?.rule;
+    if (rule === "sum" || rule === "mean") span(loc, "muted", `  (one number, the same for all ${input.shape.reduce((a, b) => a * b, 1)} entries of ${inputName(m, input.id)})`);
+    else if (tensor && !Array.isArray(e.local)) span(loc, "muted", "  (one number, the same for every entry)");
+    else if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
     // tanh′, σ′ and exp′ read the node's own output: say where the number comes from.
     else if (OWN_OUTPUT.has(node.op)) span(loc, "muted uses", `  uses this node's output ${num(node.value)}`);
   }
@@ -104,13 +112,16 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     span(con, "op", ` → ${e.local_formula} = `);
   } else {
     factor(con, st.grad, "upstream");
-    span(con, "op", tensor ? " ⊙ " : " × ");
+    span(con, "op", Array.isArray(st.grad) || Array.isArray(e.local) ? " ⊙ " : " × ");
     factor(con, e.local, "local");
-    // A broadcast input gets the product summed back to its own shape: say so where the = would mislead.
-    span(con, "op", tensor && shapeOf(input.shape) !== shapeOf(broadcastShape(node.shape, shapeOfValue(e.local))) ? " → summed → " : " = ");
+    // A broadcast input gets the product summed back to its own shape, a reduction's
+    // upstream is copied to every entry: say so where the = would mislead.
+    const rule = e.explain?.rule;
+    span(con, "op", e.explain?.sum_over ? " → summed → " : rule === "sum" || rule === "mean" ? ` → copied to ${shapeOf(input.shape)} → ` : " = ");
   }
   values(con, "result", e.contribution);
-  if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
+  if (tensor && full && e.explain) tensorLines(row, m, node, st, e, at.slot);
+  else if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
   // 3. the gradient so far: the contributions counted up to this edge
   const terms = termsAt(m, j, i);
   const total = fanIn(m, e.to);
@@ -157,9 +168,69 @@ function factor(parent, v, label) {
   f.append("span").attr("class", "fl").text(label);
 }
 
+// A click on an entry of a tensor node (node.js) works that entry out in the
+// current step's row for that node, when it has one.
+if (typeof document !== "undefined") {
+  document.addEventListener("chainrule:entry", (ev) => {
+    const { id, index } = ev.detail;
+    const sel = document.querySelector(`#ledger .is-current .ledger-row[data-to="${CSS.escape(id)}"] .worked-entry select`);
+    if (!sel || ![...sel.options].some((o) => o.value === index)) return;
+    ev.preventDefault();
+    sel.value = index;
+    sel.dispatchEvent(new Event("change"));
+    sel.focus();
+  });
+}
+
+/** Source text inside the engine's sentences, written as the page writes formulas:
+ * (pred - y)**2 → (pred − y)², w*x → w·x. */
+export const pretty = (t) => t.replace(/\*\*2\b/g, "²").replace(/\*\*/g, "^").replace(/\*/g, "·").replace(/-/g, "−");
+
+/** What a tensor edge does backward (the trace's `explain`): the rule in words,
+ * the shapes, the sum that undoes a broadcast (only where there was one), and
+ * one entry worked out; choosing another entry works that one out. */
+function tensorLines(row, m, node, st, e, slot) {
+  const ex = e.explain;
+  const input = m.byId.get(e.to);
+  const why = row.append("p").attr("class", "line explain").attr("data-rule", ex.rule);
+  span(why, "tag tag-rule", ex.rule === "mean" || ex.rule === "sum" ? "copy" : ex.rule === "broadcast" ? "broadcast" : "rule");
+  span(why, "sym", pretty(ex.text));
+  const p = row.append("p").attr("class", "line shapes");
+  span(p, "tag tag-shape", "shapes");
+  span(p, "sym", pretty(ex.shapes));
+  if (ex.sum_over) {
+    const s = row.append("p").attr("class", "line shapes broadcast").attr("data-sum-axis", ex.sum_over.axes.join(","));
+    span(s, "tag tag-shape", "sum");
+    const axes = ex.sum_over.axes;
+    span(s, "sym", `sum over the broadcast ax${axes.length === 1 ? "is" : "es"} ${axes.join(", ")}: ${ex.sum_over.text}. ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the entries it was copied to.`);
+  }
+  if (!ex.worked) return;
+  const w = row.append("p").attr("class", "line worked-entry").attr("data-entry", ex.worked.entry.join(","))
+    .attr("data-value", raw(ex.worked.value));
+  span(w, "tag tag-worked", "worked");
+  const text = span(w, "sym worked-text", pretty(ex.worked.text));
+  const entries = input.shape?.length ? indicesOf(input.shape) : [];
+  if (entries.length < 2 || entries.length > 4096) return;
+  const pick = w.append("label").attr("class", "entry-pick");
+  span(pick, "muted", " entry ");
+  const sel = pick.append("select").attr("aria-label", `work out another entry of ∂L/∂${gradName(input, m)}`)
+    .on("click", (ev) => ev.stopPropagation()).on("keydown", (ev) => ev.stopPropagation());
+  sel.selectAll("option").data(entries).join("option").attr("value", (d) => d.join(","))
+    .property("selected", (d) => d.join(",") === ex.worked.entry.join(",")).text((d) => `[${d.join(", ")}]`);
+  sel.on("change", () => {
+    const index = sel.property("value").split(",").map(Number);
+    const r = workedAt(m, node, st, e, slot, index);
+    if (!r) return;
+    w.attr("data-entry", index.join(",")).attr("data-value", raw(r.value));
+    text.text(pretty(r.text));
+  });
+}
+
 /** A number, or a tensor summarised as "[1.2, −0.8, … 6 values]" that opens
  * to every value, so a sum over them can be checked by hand. */
 function values(parent, cls, v) {
+  // Up to 12 entries every number is written out, nested as numpy prints it.
+  if (isSmallTensor(v) && flatten(v).length > 3) return span(parent, `${cls} all-values-inline`, tensorText(v)).attr("data-values", raw(v));
   const short = num(v);
   if (!Array.isArray(v) || !short.includes("…")) return span(parent, cls, short);
   const d = parent.append("details").attr("class", `${cls} all-values`).attr("data-values", raw(v))

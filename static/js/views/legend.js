@@ -8,7 +8,7 @@ const MARKS = [
   ["mark-chip", "∇ g", "∂L/∂node so far (? not yet)"],
   ["mark-partial", "∇ g (1 of 2)", "sum waiting for more (+=)"],
   ["mark-none", "no ∇", "constant: no gradient needed"],
-  ["mark-edge", "× local", "edge: local derivative (dim: earlier step)"],
+  ["mark-edge", "× local", "edge: local derivative; beside it upstream × local = contribution (dim: earlier step)"],
   ["mark-active", "", "current node"],
   ["mark-border", "", "border = ∇ colour"],
   ["mark-path", "", "path to the chosen leaf"],
@@ -20,6 +20,8 @@ const MARKS = [
 export function renderLegend(el) {
   const root = d3.select(el);
   root.selectAll("*").remove();
+  // What L stands for: said once, here (defineOutput), with the output's own name.
+  root.append("span").attr("class", "legend-define").attr("data-define", "L").attr("hidden", "");
   const marks = root.append("div").attr("class", "legend-marks");
   for (const [cls, sample, text] of MARKS) {
     const item = marks.append("span").attr("class", `legend-mark legend-${cls}`).attr("data-mark", cls);
@@ -45,4 +47,20 @@ export function renderLegend(el) {
   keys.append("span").text("NaN / ∞");
   // The depth is log10 |∇|: one shade per power of ten, so −6 and −18 look alike.
   keys.append("span").attr("class", "legend-note").text("depth: one shade per power of ten (log), so ×3 barely shows");
+}
+
+/** "L = loss, the output": the one place the page says what L is. A program
+ * whose output is `o` reads "L = o, the output". */
+export function defineOutput(el, model) {
+  const def = el.querySelector("[data-define=L]");
+  if (!def) return;
+  const out = model?.byId.get(model.outputId);
+  def.hidden = !out;
+  def.textContent = out ? `L = ${outputName(out)}, the output` : "";
+}
+
+export function outputName(out) {
+  if (out.label) return out.label;
+  const t = (out.text || out.op).replace(/\*\*2\b/g, "²").replace(/\*/g, "·").replace(/-/g, "−");
+  return t.length > 24 ? `${t.slice(0, 23)}…` : t;
 }

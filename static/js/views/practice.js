@@ -200,7 +200,13 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
       const i = rec.edges.findIndex((e) => !e.done);
       target = ui.question.querySelector(`.practice-edge[data-i="${i}"] input`);
     }
-    target?.focus();
+    if (target) {
+      // The graph stays in view: the panel's end comes to the screen's end
+      // (the graph sits above it), and only the panel scrolls to the field.
+      target.focus({ preventScroll: true });
+      panel.scrollIntoView({ block: "end" });
+      target.scrollIntoView({ block: "nearest" });
+    }
     // Screen readers hear the newest feedback, not the whole panel again.
     const said = focus.k === k && focus.i >= 0 ? ui.question.querySelector(`.practice-edge[data-i="${focus.i}"] [data-slip]`) : null;
     ui.live.textContent = focus.next ? "Right. The step is revealed in the ledger." : said?.textContent ?? "";
@@ -229,7 +235,7 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
     const up = el("p", { class: "practice-upstream" });
     up.append(`upstream ∂L/∂${clip(gradName(node, model), 24)} = `, el("span", { class: "result" }, num(qs[0].upstream)),
       node.id === model.outputId ? " (the output: ∂L/∂L = 1)" : " (complete)");
-    if (!Array.isArray(node.value)) up.append(`, value ${num(node.value)}`);
+    if (!Array.isArray(node.value)) up.append(`; the node's value ${num(node.value)}`);
     box.append(up);
     qs.forEach((q, i) => box.append(edgeRow(q, rec.edges[i], k, i)));
     if (rec.done) {
@@ -253,8 +259,9 @@ export function createPractice({ panel, toggle, getStep, goTo, onProgram, onFocu
     row.classList.toggle("is-shown", st.shown);
     const sym = localSymbol(q.node, model, q.slot);
     const about = el("p", { class: "practice-about" });
-    about.append(`Edge to ${inputName(model, q.to)}`);
-    if (!Array.isArray(q.input.value)) about.append(` = ${num(q.input.value)}`);
+    // "input (w·x + b), its value 7.0": an "= 7.0" here would read as the answer.
+    about.append(`Edge to input ${inputName(model, q.to)}`);
+    if (!Array.isArray(q.input.value)) about.append(`, its value ${num(q.input.value)}`);
     if (q.earlier > 0) about.append(` · it already holds ${q.earlier} earlier contribution${q.earlier > 1 ? "s" : ""}`);
     row.append(about);
     if (localFirst && q.local !== null) {

@@ -3,6 +3,7 @@
 import { d3 } from "../lib.js";
 import { num, raw, shapeText } from "../format.js";
 import { gradColor, inkOn, dominant } from "../colors.js";
+import { isSmallTensor, tensorText } from "../tensor-format.js";
 
 const MAX_ROWS = 400;
 
@@ -28,8 +29,11 @@ export function renderTable(table, trace, check, checking) {
   });
   tr.attr("data-leaf", (r) => r.name).attr("data-grad", (r) => raw(r.grad));
   tr.select("th").text((r) => r.name);
-  tr.select(".val").text((r) => (r.node ? (r.node.shape?.length ? shapeText(r.node.shape) : num(r.node.value)) : ""));
-  tr.select(".pill").text((r) => (Array.isArray(r.grad) ? `|∇| ≤ ${num(Math.abs(dominant(r.grad)))}` : num(r.grad)))
+  // Up to 12 entries every number is shown; a bigger tensor gives its shape and largest |∇|.
+  tr.select(".val").text((r) => (!r.node ? "" : isSmallTensor(r.node.value) ? tensorText(r.node.value)
+    : r.node.shape?.length ? shapeText(r.node.shape) : num(r.node.value)));
+  tr.select(".pill").text((r) => (isSmallTensor(r.grad) ? tensorText(r.grad)
+    : Array.isArray(r.grad) ? `|∇| ≤ ${num(Math.abs(dominant(r.grad)))}` : num(r.grad)))
     .attr("title", (r) => (Array.isArray(r.grad) ? num(r.grad) : null))
     .style("background", (r) => gradColor(dominant(r.grad)))
     .style("color", (r) => inkOn(dominant(r.grad)));

@@ -1,0 +1,38 @@
+// The page's → key for every step, reading after each (test_framing.py):
+// the view's mode, the graph's visible area, every node box, the smallest
+// rendered node text, and the current entry with its panel.
+(async ({ total, minText }) => {
+  const doc = document;
+  const key = (k) => doc.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+  const svg = doc.querySelector("svg#graph");
+  const rect = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  const read = () => {
+    const r = svg.getBoundingClientRect();
+    const vis = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
+    const boxes = {};
+    for (const g of svg.querySelectorAll("g.node")) boxes[g.dataset.id] = rect(g.querySelector("rect.box"));
+    const k = svg.querySelector(".viewport").getScreenCTM().a;
+    let text = Infinity;
+    for (const t of svg.querySelectorAll("g.node text")) {
+      if (t.textContent) text = Math.min(text, parseFloat(getComputedStyle(t).fontSize) * k);
+    }
+    const bb = svg.querySelector(".viewport").getBBox();
+    const e = doc.querySelector("[data-current-entry]");
+    return {
+      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, text,
+      // could the whole graph be shown with its text at minText? (in graph units: 14 px is the smallest)
+      wholeReadable: ((bb.width + 32) * minText) / 14 + 8 <= r.width && ((bb.height + 32) * minText) / 14 + 8 <= r.height,
+      active: svg.querySelector("g.node.is-active")?.dataset.id ?? null,
+      entry: e ? { box: rect(e), panel: rect(e.closest(".ledger-panel")), view: [innerWidth, innerHeight] } : null,
+      entries: doc.querySelectorAll("[data-current-entry]").length,
+    };
+  };
+  key("Home");
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const out = [read()];
+  // Two frames after each key: a change of the entry's height resizes the
+  // graph, and the page frames it again before painting.
+  const frames = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (let s = 1; s <= total; s++) { key("ArrowRight"); await frames(); out.push(read()); }
+  return out;
+})
