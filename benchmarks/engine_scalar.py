@@ -1,7 +1,8 @@
 """Scalar engine speed, side by side in one run: the same chain of
 `h = relu(h*w + b)` statements built, run forward and backward in chainrule,
-micrograd and PyTorch 0-d tensors (each where installed). Prints medians in
-ns per node and the ratios the targets are stated in:
+micrograd and PyTorch 0-d tensors (each where installed), in rounds that run
+each case once. Prints medians in ns per node and the ratios the targets are
+stated in (the median of each round's ratio):
 
     trace_program, trace/2 (text -> columns)  <= 2.0 x micrograd build+backward
     forward + backward on a built graph       <= 0.4 x micrograd build+backward
@@ -36,16 +37,24 @@ def chain_program(statements: int) -> str:
     return f"w = {W}\nb = {B}\nh = {H0}\n" + "h = relu(h*w + b)\n" * statements
 
 
-def timed(fn, repeats: int) -> float:
-    """Median CPU time of this process (not wall time: on a shared machine the
-    wall clock also counts the time other processes hold the cores)."""
-    times = []
+def cpu_time(fn) -> float:
+    """CPU time of this process (not wall time: on a shared machine the wall
+    clock also counts the time other processes hold the cores)."""
+    gc.collect()
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def rounds(cases: dict, repeats: int) -> dict[str, list[float]]:
+    """Each round runs every case once, in turn: a change in the machine's
+    load then falls on all of them alike, and a ratio taken within a round
+    holds better than one between two medians taken minutes apart."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeats):
-        gc.collect()
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+        for name, fn in cases.items():
+            times[name].append(cpu_time(fn))
+    return times
 
 
 def chainrule_runs(statements: int):
@@ -128,10 +137,10 @@ def main() -> None:
     statements = args.nodes // 3
     nodes = 3 * statements
     pipeline, columns, fwd_bwd, floor, grad_w = chainrule_runs(statements)
-    rows = {"text -> trace/1": timed(pipeline, args.repeats),
-            "chainrule trace/2 (columns)": timed(columns, args.repeats),
-            "chainrule forward+backward": timed(fwd_bwd, args.repeats),
-            "trace dicts alone (floor)": timed(floor, args.repeats)}
+    cases = {"text -> trace/1": pipeline,
+             "chainrule trace/2 (columns)": columns,
+             "chainrule forward+backward": fwd_bwd,
+             "trace dicts alone (floor)": floor}
     for name, make in (("micrograd build+backward", micrograd_run),
                        ("torch 0-d build+backward", torch_run)):
         run = make(statements)
@@ -140,21 +149,24 @@ def main() -> None:
             continue
         other = run()
         assert abs(other - grad_w) <= 1e-9 * max(1.0, abs(grad_w)), (name, other, grad_w)
-        rows[name] = timed(run, args.repeats)
-    print(f"{nodes} nodes, median of {args.repeats} runs, Python {sys.version.split()[0]}")
-    for name, seconds in rows.items():
-        print(f"  {name:28s} {seconds / nodes * 1e9:8.0f} ns/node")
-    mg = rows.get("micrograd build+backward")
+        cases[name] = run
+    times = rounds(cases, args.repeats)
+    print(f"{nodes} nodes, median of {args.repeats} rounds (each case once per round), "
+          f"Python {sys.version.split()[0]}")
+    for name, ts in times.items():
+        print(f"  {name:28s} {statistics.median(ts) / nodes * 1e9:8.0f} ns/node")
+    mg = times.get("micrograd build+backward")
     if mg:
+        def ratio(name: str) -> float:  # the median of the per-round ratios
+            return statistics.median(t / m for t, m in zip(times[name], mg, strict=True))
         print(f"  ratio text -> trace/2 / micrograd    "
-              f"{rows['chainrule trace/2 (columns)'] / mg:5.2f}  (target <= 2.0)")
+              f"{ratio('chainrule trace/2 (columns)'):5.2f}  (target <= 2.0)")
         print(f"  ratio forward+backward / micrograd   "
-              f"{rows['chainrule forward+backward'] / mg:5.2f}  (target <= 0.4)")
-        print(f"  ratio text -> trace/1 / micrograd    {rows['text -> trace/1'] / mg:5.2f}"
+              f"{ratio('chainrule forward+backward'):5.2f}  (target <= 0.4)")
+        print(f"  ratio text -> trace/1 / micrograd    {ratio('text -> trace/1'):5.2f}"
               "  (dicts and ledger text: no target)")
         print(f"  ratio trace dicts alone / micrograd  "
-              f"{rows['trace dicts alone (floor)'] / mg:5.2f}  (no computation at all)")
-
+              f"{ratio('trace dicts alone (floor)'):5.2f}  (no computation at all)")
 
 if __name__ == "__main__":
     main()

@@ -46,10 +46,16 @@ def unpacked(values: bytes | None) -> dict | None:
     return None if values is None else orjson.loads(values)
 
 
+def extras(include) -> dict:
+    """A request's `include` as trace_program's keywords: asked for, or the
+    format's default (trace/1 has both, trace/2 neither)."""
+    return {name: True for name in include}
+
+
 def trace_json(program, values: bytes | None, check, limits, max_bytes: int,
-               format: str = FORMAT) -> bytes:  # noqa: A002
+               format: str = FORMAT, include: tuple = ()) -> bytes:  # noqa: A002
     trace = trace_program(program, unpacked(values), check, limits=limits, format=format,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, **extras(include))
     out = orjson.dumps(trace)
     if len(out) > max_bytes:
         raise _too_big(len(out), max_bytes, _spans(trace))
@@ -71,11 +77,11 @@ QUICK_CHECK_EVALS = 200_000
 
 
 def quick_trace_json(program, values: bytes | None, check, limits, max_bytes: int,
-                     format: str = FORMAT):  # noqa: A002
+                     format: str = FORMAT, include: tuple = ()):  # noqa: A002
     """trace_json within the small-check lane's budget, or None: too costly here."""
     quick = replace(limits, max_check_evals=min(limits.max_check_evals, QUICK_CHECK_EVALS))
     try:
-        return trace_json(program, values, check, quick, max_bytes, format)
+        return trace_json(program, values, check, quick, max_bytes, format, include)
     except CheckTooCostly:
         if quick.max_check_evals == limits.max_check_evals:
             raise  # over the real limit too: that is the answer

@@ -18,6 +18,8 @@ def backward(graph: Graph, output: int, record: bool = True):
     (None where it needs none) and, if `record`, the steps: for each op
     node, in reverse order, (node, upstream, [(input, local, contribution,
     grad_after, position)])."""
+    if not record:
+        return _sweep(graph, output), []
     values, kinds, ops, inputs, needs = (
         graph.values, graph.kinds, graph.ops, graph.inputs, graph.needs_grad)
     grads: list[Value | None] = [None] * len(values)
@@ -71,6 +73,99 @@ def backward(graph: Graph, output: int, record: bool = True):
         if kind is LEAF and grads[i] is None:
             grads[i] = fit(0.0, shape_of(values[i]))
     return grads, steps
+
+
+def _sweep(graph: Graph, output: int) -> list:
+    """backward() without the record, for training and the gradient check: the
+    same operations in the same order (so the same numbers), with the scalar
+    ops of one and two inputs unrolled, no loop over inputs, no args tuple."""
+    values, kinds, ops, inputs, needs = (
+        graph.values, graph.kinds, graph.ops, graph.inputs, graph.needs_grad)
+    grads: list[Value | None] = [None] * len(values)
+    grads[output] = 1.0
+    for i in range(output, -1, -1):
+        g = grads[i]
+        if g is None or kinds[i] is not OP:
+            continue
+        op = ops[i]
+        ins = inputs[i]
+        rules = op.local
+        if g.__class__ is float and rules is not None and not op.nondiff:
+            if len(ins) == 2:
+                j, m = ins
+                a, b = values[j], values[m]
+                if a.__class__ is float and b.__class__ is float:
+                    out = values[i]
+                    if needs[j]:
+                        try:
+                            local = rules[0](a, b, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        c = (g * local if local.__class__ is float
+                             else edge(op, 0, (a, b, out), g)[1])
+                        prev = grads[j]
+                        grads[j] = (c if prev is None else prev + c
+                                    if prev.__class__ is float and c.__class__ is float
+                                    else add_ieee(prev, c))
+                    if needs[m]:
+                        try:
+                            local = rules[1](a, b, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        c = (g * local if local.__class__ is float
+                             else edge(op, 1, (a, b, out), g)[1])
+                        prev = grads[m]
+                        grads[m] = (c if prev is None else prev + c
+                                    if prev.__class__ is float and c.__class__ is float
+                                    else add_ieee(prev, c))
+                    continue
+            elif len(ins) == 1:
+                j = ins[0]
+                a, out = values[j], values[i]
+                if a.__class__ is float and out.__class__ is float:
+                    if needs[j]:
+                        try:
+                            local = rules[0](a, out)
+                        except (ArithmeticError, ValueError):
+                            local = None
+                        c = g * local if local.__class__ is float else edge(op, 0, (a, out), g)[1]
+                        prev = grads[j]
+                        grads[j] = (c if prev is None else prev + c
+                                    if prev.__class__ is float and c.__class__ is float
+                                    else add_ieee(prev, c))
+                    continue
+        # tensors, VJPs, non-differentiable inputs: backward()'s general loop
+        args = (*[values[j] for j in ins], values[i])
+        scalars = (g.__class__ is float and rules is not None
+                   and all(x.__class__ is float for x in args))
+        k = -1
+        for j in ins:
+            k += 1
+            if not needs[j] or k in op.nondiff:
+                continue
+            c = None
+            if scalars:
+                try:
+                    local = rules[k](*args)
+                    if local.__class__ is float:
+                        c = g * local
+                except (ArithmeticError, ValueError):
+                    pass
+            if c is None:
+                c = edge(op, k, args, g)[1]
+            prev = grads[j]
+            grads[j] = (c if prev is None else prev + c
+                        if prev.__class__ is float and c.__class__ is float else add_ieee(prev, c))
+    for i, kind in enumerate(kinds):
+        if kind is LEAF and grads[i] is None:
+            grads[i] = fit(0.0, shape_of(values[i]))
+    return grads
+
+
+def add_ieee(prev: Value, c: Value) -> Value:
+    """prev + c where a tensor is involved: numpy's IEEE answers, no warnings."""
+    with np.errstate(all="ignore"):
+        return prev + c
 
 
 def edge(op: Op, k: int, args: tuple, g: Value) -> tuple[Value | None, Value]:

@@ -83,6 +83,15 @@ class Graph:
                 except (ArithmeticError, ValueError):
                     pass
                 if out.__class__ is float:
+                    if out - out == 0.0 and len(values) < self.limits.max_nodes:
+                        self.kinds.append(OP)  # a finite float: _add_op's common case, inlined
+                        self.ops.append(op)
+                        self.inputs.append(inputs)
+                        values.append(out)
+                        self.labels.append(None)
+                        self.spans.append(span)
+                        needs.append(needs[inputs[0]] or needs[inputs[1]])
+                        return len(values) - 1
                     return self._add_op(op, inputs, out, span, needs[inputs[0]] or needs[inputs[1]])
             xs = [a, b]
         elif len(inputs) == 1:
@@ -94,6 +103,15 @@ class Graph:
                 except (ArithmeticError, ValueError):
                     pass
                 if out.__class__ is float:
+                    if out - out == 0.0 and len(values) < self.limits.max_nodes:
+                        self.kinds.append(OP)  # as above
+                        self.ops.append(op)
+                        self.inputs.append(inputs)
+                        values.append(out)
+                        self.labels.append(None)
+                        self.spans.append(span)
+                        needs.append(needs[inputs[0]])
+                        return len(values) - 1
                     return self._add_op(op, inputs, out, span, needs[inputs[0]])
             xs = [a]
         else:
@@ -180,6 +198,17 @@ class Graph:
                     except (ArithmeticError, ValueError):
                         pass  # Python raised on 1/0 or overflow: call() answers IEEE
                 values[i] = call(ops[i].forward, [a, b])
+            elif len(ins) == 1:
+                a = values[ins[0]]
+                if a.__class__ is float:
+                    try:  # one float: relu, tanh, exp, ...
+                        out = ops[i].forward(a)
+                        if out.__class__ is float:
+                            values[i] = out
+                            continue
+                    except (ArithmeticError, ValueError):
+                        pass
+                values[i] = call(ops[i].forward, [a])
             else:
                 values[i] = call(ops[i].forward, [values[j] for j in ins])
         return values[stop - 1]

@@ -21,13 +21,16 @@ from .trace import FORMAT, build
 
 def trace_program(program: str, values: dict | None = None, check: bool = False, *,
                   limits: Limits = DEFAULT_LIMITS, format: str = FORMAT,  # noqa: A002
-                  max_bytes: int | None = None) -> dict:
+                  max_bytes: int | None = None, cost: bool | None = None,
+                  overwrite: bool | None = None) -> dict:
     """The trace of `program` (format chainrule.trace/1), JSON-ready.
 
     `values` fills free names and overrides leaves; `check` adds central-
     difference gradients per leaf; `format="chainrule.trace/2"` gives the
     columns (docs/trace.md); a trace predicted to be over `max_bytes` in JSON
-    is refused before it is built. Every rejection is a ProgramError."""
+    is refused before it is built. `cost` and `overwrite` add those fields: by
+    default trace/1 has them and trace/2 does not (on a big graph they cost
+    as much as the columns). Every rejection is a ProgramError."""
     if format not in (FORMAT, FORMAT_COLUMNS):
         raise ProgramValueError(f"format must be {FORMAT!r} or {FORMAT_COLUMNS!r}")
     # The trace is millions of fresh, acyclic containers on big programs; the
@@ -37,14 +40,21 @@ def trace_program(program: str, values: dict | None = None, check: bool = False,
     try:
         prog, output = compile_program(program, values, limits)
         graph = prog.graph
-        grads, steps = backward(graph, output)
-        if max_bytes is not None and format == FORMAT:  # predicts trace/1's size
-            refuse_if_too_big(graph, grads, steps, check, max_bytes, prog.at)
         program = prog.text  # line endings and a byte-order mark normalized
-        make = build if format == FORMAT else build_columns
-        trace = make(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
-        trace["cost"] = cost_of(graph, output)
-        trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
+        if format == FORMAT:
+            grads, steps = backward(graph, output)
+            if max_bytes is not None:  # predicts trace/1's size
+                refuse_if_too_big(graph, grads, steps, check, max_bytes, prog.at)
+            trace = build(program, graph, output, grads, steps, prog.leaves, prog.line_starts)
+        else:  # the sweep writes the columns itself: no steps kept
+            trace, grads = build_columns(program, graph, output, prog.leaves, prog.line_starts)
+            steps = None
+        if cost if cost is not None else format == FORMAT:
+            trace["cost"] = cost_of(graph, output)
+        if overwrite if overwrite is not None else format == FORMAT:
+            if steps is None:  # the replay walks the recorded steps: record them now
+                steps = backward(graph, output)[1]
+            trace["overwrite"] = overwrite_replay(graph, output, grads, steps)
         paths = tensor_paths(graph, output, prog.leaves)
         if paths is not None:  # only programs with a tensor leaf
             trace["paths"] = paths

@@ -24,13 +24,17 @@ def statements(text: str) -> list[tuple[int, str]]:
     holds whole statements, since only brackets and `\\` continue a line."""
     runs = []
     start = pos = depth = 0
+    seen: dict[str, tuple[int, bool]] = {}  # generated programs repeat their lines
     for line in text.split("\n"):
         end = pos + len(line)
-        code = line.partition("#")[0]
-        if "(" in code or "[" in code or ")" in code or "]" in code:
-            depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
-        if depth <= 0 and not code.endswith("\\"):
-            runs.append((start, text[start:end]))
+        shape = seen.get(line)
+        if shape is None:  # (change in bracket depth, continued with a backslash)
+            code = line.partition("#")[0]
+            shape = seen[line] = (code.count("(") + code.count("[") - code.count(")")
+                                  - code.count("]"), code.endswith("\\"))
+        depth += shape[0]
+        if depth <= 0 and not shape[1]:
+            runs.append((start, line if start == pos else text[start:end]))
             start, depth = end + 1, 0
         pos = end + 1
     if start <= len(text):
@@ -67,13 +71,7 @@ class Program:
         self.output = -1
         self.output_start = 0
         self.line_starts = line_starts(text)
-        for base, chunk in statements(text):
-            try:
-                plan = plan_of(chunk, limits)
-            except ProgramError as err:
-                raise self.placed(err, base + err.offset) from None
-            if plan:
-                self.run(plan, base)
+        self.run(self.plans(text, limits))
         if self.output < 0:
             raise ParseError("the program is empty: write a statement such as "
                              "loss = (w*x + b - y)**2", 1, 1)
@@ -86,51 +84,64 @@ class Program:
             err.line, err.col = self.at(offset)
         return err
 
-    def run(self, plan: tuple[tuple, ...], base: int) -> None:
+    def plans(self, text: str, limits: Limits):
+        """(offset, plan) of each run of statements, parsed as the runner reaches
+        it, so an error is the first one in the text whichever kind it is."""
+        for base, chunk in statements(text):
+            try:
+                plan = plan_of(chunk, limits)
+            except ProgramError as err:
+                raise self.placed(err, base + err.offset) from None
+            if plan:
+                yield base, plan
+
+    def run(self, plans) -> None:
+        """One loop over every plan: a call per statement, with its setup,
+        cost as much as the statement itself on a long generated program."""
         apply, names = self.graph.apply, self.names
+        labels, kinds = self.graph.labels, self.graph.kinds
         stack: list[int] = []
         push, pop = stack.append, stack.pop
-        for ins in plan:
-            code = ins[0]
-            if code == APPLY:
-                _, op, n, s, e, at = ins
-                if n == 2:
-                    b = pop()
-                    inputs = (pop(), b)
-                elif n == 1:
-                    inputs = (pop(),)
-                else:
-                    inputs = tuple(stack[-n:])
-                    del stack[-n:]
-                try:
-                    push(apply(op, inputs, (base + s, base + e)))
-                except ProgramError as err:
-                    raise self.placed(err, base + at) from None
-            elif code == NAME_REF:
-                node = names.get(ins[1])
-                push(node if node is not None else self.lookup(ins[1], base + ins[2]))
-            elif code == CONST:
-                _, value, label, s, e = ins
-                push(self.guard(self.graph.const, _copy(value), label, base + s, base + e))
-            elif code == BIND:
-                self.bind(ins[1], pop(), base + ins[2])
-            elif code == LEAF:
-                self.leaf(ins[1], ins[2], base + ins[3], base + ins[4])
-            else:  # OUT: an expression statement
-                self.output, self.output_start = pop(), base + ins[1]
+        for base, plan in plans:
+            for ins in plan:
+                code = ins[0]
+                if code == APPLY:
+                    _, op, n, s, e, at = ins
+                    if n == 2:
+                        b = pop()
+                        inputs = (pop(), b)
+                    elif n == 1:
+                        inputs = (pop(),)
+                    else:
+                        inputs = tuple(stack[-n:])
+                        del stack[-n:]
+                    try:
+                        push(apply(op, inputs, (base + s, base + e)))
+                    except ProgramError as err:
+                        raise self.placed(err, base + at) from None
+                elif code == NAME_REF:
+                    node = names.get(ins[1])
+                    push(node if node is not None else self.lookup(ins[1], base + ins[2]))
+                elif code == CONST:
+                    _, value, label, s, e = ins
+                    push(self.guard(self.graph.const, _copy(value), label, base + s, base + e))
+                elif code == BIND:  # self.bind, inlined: once per statement
+                    node = pop()
+                    label = labels[node]
+                    if label is None or (kinds[node] == CONST and label in CONSTANTS):
+                        labels[node] = ins[1]  # `c = pi` names the constant
+                    names[ins[1]] = node
+                    self.output, self.output_start = node, base + ins[2]
+                elif code == LEAF:
+                    self.leaf(ins[1], ins[2], base + ins[3], base + ins[4])
+                else:  # OUT: an expression statement
+                    self.output, self.output_start = pop(), base + ins[1]
 
     def guard(self, make, value, label: str, start: int, end: int) -> int:
         try:
             return make(value, label, (start, end))
         except ProgramError as err:
             raise self.placed(err, start) from None
-
-    def bind(self, name: str, node: int, start: int) -> None:
-        labels = self.graph.labels
-        if labels[node] is None or (self.graph.kinds[node] == CONST and labels[node] in CONSTANTS):
-            labels[node] = name  # `c = pi` names the constant
-        self.names[name] = node
-        self.output, self.output_start = node, start
 
     def leaf(self, name: str, value, start: int, end: int) -> None:
         if name in self.leaves:

@@ -27,7 +27,7 @@ async def create_graph(body: GraphRequest, request: Request) -> Response:
     max_bytes = app.state.settings.max_response_bytes
     if _is_small(body):  # well under a millisecond: a process hop would cost more
         out = orjson.dumps(trace_program(body.program, None, False, limits=app.state.limits,
-                                         format=body.format))
+                                         format=body.format, **work.extras(body.include)))
         if len(out) > max_bytes:  # only with a tiny limit, but a limit is a limit
             raise LimitError(f"the trace would be {len(out):,} bytes, over the limit of "
                              f"{max_bytes:,}")
@@ -37,12 +37,14 @@ async def create_graph(body: GraphRequest, request: Request) -> Response:
         # The page checks every Build: a small program's check has its own lane and
         # budget, so heavy checks queued by others never stand in front of it.
         out = await run_job(request, "check", work.quick_trace_json, body.program, values,
-                            body.check, app.state.limits, max_bytes, body.format)
+                            body.check, app.state.limits, max_bytes, body.format,
+                            tuple(body.include))
         if out is not None:
             return Response(out, media_type="application/json")
     lane = "light" if not body.check and len(body.program) <= LIGHT_PROGRAM else "heavy"
     out = await run_job(request, lane, work.trace_json, body.program, values,
-                        body.check, app.state.limits, max_bytes, body.format)
+                        body.check, app.state.limits, max_bytes, body.format,
+                        tuple(body.include))
     return Response(out, media_type="application/json")
 
 

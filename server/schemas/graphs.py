@@ -23,6 +23,9 @@ class GraphRequest(BaseModel):
     format: Literal["chainrule.trace/1", "chainrule.trace/2"] = Field(
         "chainrule.trace/1", description="trace/1 (a dict per node and per step, with the "
         "ledger text) or trace/2 (columns, no ledger text; see docs/trace.md)")
+    include: list[Literal["cost", "overwrite"]] = Field(
+        default_factory=list, description="trace/2 only: also compute these fields (trace/1 "
+        "always has both; on a big graph each costs about as much as the columns)")
 
 
 class Span(BaseModel):
@@ -232,7 +235,8 @@ class TraceColumns(BaseModel):
     nodes: NodeColumns
     backward: BackwardColumns
     gradients: dict[str, Tensor]
-    cost: Cost
-    overwrite: Overwrite
+    cost: Cost | None = Field(None, description="present when the request's include has it")
+    overwrite: Overwrite | None = Field(
+        None, description="present when the request's include has it")
     check: dict[str, LeafCheck] | None = None
     paths: list[TensorPath] | None = Field(None, description="as in trace/1")

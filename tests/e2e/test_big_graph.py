@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from .helpers import build, expected_active, trace_for
 
-CANVAS_MIN = 2000  # static/js/views/canvas-graph.js
+CANVAS_MIN = 1000  # static/js/views/canvas-graph.js
 
 
 def rnn(blocks: int) -> str:
@@ -103,3 +103,20 @@ def test_a_big_graph_is_drawn_on_a_canvas_and_can_be_searched(page: Page, api):
     build(page, small, trace_for(api, small))
     expect(page.locator("svg#graph")).to_be_visible()
     expect(page.locator(".canvas-graph")).to_be_hidden()
+
+
+def test_the_canvas_takes_over_just_above_the_threshold(page: Page, api):
+    """Just below CANVAS_MIN the compact SVG view draws every node; just above
+    it, the canvas does and the SVG is hidden."""
+    below, above = rnn((CANVAS_MIN - 40) // 6), rnn((CANVAS_MIN + 200) // 6)
+    n_below = len(trace_for(api, below)["nodes"])
+    n_above = len(trace_for(api, above)["nodes"])
+    assert n_below <= CANVAS_MIN < n_above
+    page.goto("/")
+    build(page, below)
+    expect(page.locator("svg#graph")).to_be_visible()
+    expect(page.locator("svg#graph g.node")).to_have_count(n_below)
+    build(page, above)
+    canvas = page.locator("#graph-canvas")
+    expect(canvas).to_have_attribute("data-nodes", str(n_above))
+    expect(page.locator("svg#graph")).to_be_hidden()

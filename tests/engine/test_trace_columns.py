@@ -28,7 +28,7 @@ def canonical(doc) -> str:
 
 @pytest.mark.parametrize("program", PROGRAMS.values(), ids=PROGRAMS.keys())
 def test_columns_expand_to_the_same_trace(program):
-    columns = trace_program(program, format=FORMAT_COLUMNS)
+    columns = trace_program(program, format=FORMAT_COLUMNS, cost=True, overwrite=True)
     assert columns["format"] == FORMAT_COLUMNS
     assert canonical(expand(columns)) == canonical(trace_program(program))
 
@@ -59,6 +59,20 @@ def test_a_non_finite_gradient_is_warned_in_both_formats():
     two = trace_program(program, format=FORMAT_COLUMNS)
     assert [f"n{i}" for i, ws in two["nodes"]["warnings"].items()
             if any("not finite" in w for w in ws)] == warned
+
+
+@pytest.mark.parametrize("program", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_cost_and_the_replay_come_in_trace2_only_when_asked_for(program):
+    one = trace_program(program)
+    two = trace_program(program, format=FORMAT_COLUMNS)
+    assert "cost" in one and "overwrite" in one
+    assert "cost" not in two and "overwrite" not in two
+    asked = trace_program(program, format=FORMAT_COLUMNS, overwrite=True)
+    assert "cost" not in asked and asked["overwrite"] == one["overwrite"]
+    asked = trace_program(program, format=FORMAT_COLUMNS, cost=True)
+    assert "overwrite" not in asked and asked["cost"] == one["cost"]
+    assert trace_program(program, cost=False, overwrite=False).keys() == (
+        one.keys() - {"cost", "overwrite"})
 
 
 def test_an_unknown_format_is_refused():

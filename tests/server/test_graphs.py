@@ -146,12 +146,26 @@ CHAIN = "h = 0.3\n" + "h = tanh(h*1.2 + 0.1)\n" * 60 + "loss = h"
 def test_format_trace2_gives_the_columns_of_the_same_trace(client, program):
     from chainrule.explain.columns import expand
     from chainrule.server.schemas.graphs import TraceColumns
-    r = post(client, program=program, format="chainrule.trace/2")
+    r = post(client, program=program, format="chainrule.trace/2", include=["cost", "overwrite"])
     assert r.status_code == 200
     body = strict(r)
     TraceColumns.model_validate(body)
     assert body["format"] == "chainrule.trace/2"
     assert expand(body) == strict(post(client, program=program))
+    bare = strict(post(client, program=program, format="chainrule.trace/2"))
+    TraceColumns.model_validate(bare)
+    assert "cost" not in bare and "overwrite" not in bare
+    assert bare["backward"] == body["backward"] and bare["nodes"] == body["nodes"]
+
+
+def test_include_asks_trace2_for_cost_or_the_replay_and_is_checked(client):
+    one = strict(post(client, program=SEED))
+    cost = strict(post(client, program=SEED, format="chainrule.trace/2", include=["cost"]))
+    assert cost["cost"] == one["cost"] and "overwrite" not in cost
+    both = strict(post(client, program=SEED, include=["cost"]))  # trace/1 has both anyway
+    assert both["cost"] == one["cost"] and both["overwrite"] == one["overwrite"]
+    r = post(client, program=SEED, format="chainrule.trace/2", include=["ledger"])
+    assert r.status_code == 422 and "include" in r.text
 
 
 def test_trace1_is_the_default_and_an_unknown_format_is_refused(client):

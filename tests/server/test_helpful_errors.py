@@ -52,7 +52,7 @@ FIELDS = [
     ("/api/v1/graphs", {"program": "loss = 1.0", "chek": True},
      "unknown field 'chek'; did you mean 'check'?"),
     ("/api/v1/graphs", {"program": "loss = 1.0", "zzz": 1},
-     "unknown field 'zzz' (the fields are: program, values, check, format)"),
+     "unknown field 'zzz' (the fields are: program, values, check, format, include)"),
     ("/api/v1/graphs/html", {"program": "loss = 1.0", "stepp": 2},
      "unknown field 'stepp'; did you mean 'step'?"),
     ("/api/v1/train", {"program": "w = 1.0\nloss = w*w", "params": ["w"],
