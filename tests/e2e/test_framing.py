@@ -46,6 +46,8 @@ PROGRAMS = {
 }
 # Small enough that the whole graph must be shown at every step.
 WHOLE = {"seed", "fanout"}
+# Their current ledger entry is on screen whole at every step, at every size.
+ENTRY_WHOLE = {"seed", "fanout"}
 
 # Dispatch → for every step (the page's own key handler), reading after each:
 # the view's mode, the graph's visible area, every node box, the smallest
@@ -69,7 +71,13 @@ def inside(box, area, slack=1.0) -> bool:
 
 
 def check_walk(
-    frame: Page | Frame, trace: dict, name: str, min_text: int, where: str, whole: set[str] = WHOLE
+    frame: Page | Frame,
+    trace: dict,
+    name: str,
+    min_text: int,
+    where: str,
+    whole: set[str] = WHOLE,
+    entry_whole: set[str] = ENTRY_WHOLE,
 ) -> None:
     total = len(trace["forward"]) + len(trace["backward"])
     shots = frame.evaluate(WALK, {"total": total, "minText": min_text})
@@ -107,6 +115,11 @@ def check_walk(
         assert box[3] <= h + 1 or (panel[3] <= h + 1 and box[3] >= panel[3]), (
             f"{at}: the current entry ends off screen {box}"
         )
+        if name in entry_whole:
+            # The whole entry, top and bottom, on screen and not cut by a
+            # scrolling box around it (its last line once was).
+            clip = e["clip"]
+            assert inside(box, clip), f"{at}: the current entry {box} is cut by {clip}"
 
 
 @pytest.fixture
@@ -174,7 +187,8 @@ def test_a_notebook_frame_1000_px_wide_frames_like_the_page(make_page, live_serv
         inner = page.frame_locator("iframe")
         expect(inner.locator("body")).to_have_attribute("data-ready", "true")
         (frame,) = [f for f in page.frames if f != page.main_frame]
-        check_walk(frame, trace, name, 11, "a 1000 px iframe")
+        # The notebook frame's ledger keeps its own height (standalone.css).
+        check_walk(frame, trace, name, 11, "a 1000 px iframe", entry_whole=set())
 
 
 def fit_state(page: Page) -> dict:
@@ -292,7 +306,7 @@ def edge_ids(trace: dict, step: dict) -> list[str]:
 
 
 def number(text: str) -> float:
-    return float(text.strip().replace("−", "-"))
+    return float(text.strip().strip("()").replace("−", "-"))
 
 
 def test_pushed_edges_carry_their_contribution(make_page, live_server, api):
@@ -319,10 +333,39 @@ def test_pushed_edges_carry_their_contribution(make_page, live_server, api):
             assert close(up * local, number(result), 1e-2) and close(
                 number(result), e["contribution"], 1e-2
             )
-        # Earlier steps' contributions stay on their edges, dimmed.
+        # Earlier steps' contributions stay on their edges, dimmed, each a true
+        # equation on its own: upstream × local = contribution, never "× local = contribution".
         past = pushed - set(ids)
-        expect(page.locator("svg#graph g.edge-contribution.is-past")).to_have_count(len(past))
+        dim = page.locator("svg#graph g.edge-contribution.is-past")
+        expect(dim).to_have_count(len(past))
+        for text in dim.all_text_contents():
+            left, result = text.split("=")
+            up, local = (number(t) for t in left.split("×"))
+            assert close(up * local, number(result), 1e-2), text
         pushed |= set(ids)
+
+
+def test_an_earlier_steps_badges_keep_their_upstream(make_page, live_server, api):
+    """The seed at its last step: each earlier edge's dimmed badge is the trace's
+    upstream × local = contribution (a local of 1 beside −6 once read as "× 1.0 = −6.0")."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 800)
+    load(page, live_server, program, trace)
+    page.keyboard.press("End")
+    checked = 0
+    for j, step in enumerate(trace["backward"][:-1]):
+        for edge_id, e in zip(edge_ids(trace, step), step["edges"], strict=True):
+            if e["local"] is None:
+                continue
+            badge = page.locator(f"svg#graph g.edge-contribution.is-past[data-edge='{edge_id}']")
+            expect(badge).to_have_count(1)
+            left, result = badge.text_content().split("=")
+            up, local = (number(t) for t in left.split("×"))
+            assert close(up, step["grad"], 1e-2), (j, badge.text_content())
+            assert close(local, e["local"], 1e-2) and close(number(result), e["contribution"], 1e-2)
+            checked += 1
+    assert checked >= 5
 
 
 def test_a_shortened_title_expands_on_hover_and_focus(make_page, live_server, api):

@@ -173,14 +173,16 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     // A phone's top-to-bottom graph has no room beside an edge: the contribution goes under the local badge.
     const stack = c.narrow;
     const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
+    const factor = (v) => (v < 0 ? `(${num(v)})` : num(v));
     const scalar = (d) => d.up !== undefined && !Array.isArray(d.up) && !Array.isArray(d.edge.local) && !Array.isArray(d.edge.contribution);
     for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w, kept.get(d.id).h));
     for (const d of [...items].sort((p, q) => (p.kind === "current" ? 0 : 1) - (q.kind === "current" ? 0 : 1))) {
       d.text = text(d);
       d.wl = d.text.length * 8.6 + 12;
       // The chain rule on the edge itself: upstream × local = contribution, beside the local badge.
-      // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
-      d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
+      // An earlier step's keeps the whole product too (dimmed): "× local" beside "= contribution"
+      // alone would read as a false equation (× 1.0 = −6.0). A negative upstream goes in brackets.
+      d.sum = !scalar(d) ? null : `${factor(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}`;
       d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
       const shape = (stacked) => {
         d.w = stacked ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
