@@ -455,3 +455,48 @@ def test_lecture_charts_keep_axis_titles_off_the_tick_labels(make_page, live_ser
           return out;
         }""")
         assert not overlaps, (path, overlaps)
+
+
+# Every step's badges (the local's and the contribution's, current and earlier),
+# read after the page's own → key: which badge box meets which node box.
+BADGE_WALK = """async (total) => {
+  const doc = document;
+  const key = (k) => doc.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+  const frames = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const svg = doc.querySelector("svg#graph");
+  const hits = [];
+  key("Home");
+  await frames();
+  for (let s = 1; s <= total; s++) {
+    key("ArrowRight");
+    await frames();
+    const nodes = [...svg.querySelectorAll("g.node")].map((g) => [g.dataset.id, g.querySelector("rect.box").getBoundingClientRect()]);
+    for (const b of svg.querySelectorAll("g.edge-label > rect, g.edge-contribution > rect")) {
+      const r = b.getBoundingClientRect();
+      for (const [id, q] of nodes) {
+        if (r.left < q.right - 0.5 && r.right > q.left + 0.5 && r.top < q.bottom - 0.5 && r.bottom > q.top + 0.5) {
+          hits.push([s, b.parentNode.getAttribute("class"), b.parentNode.dataset.edge, b.parentNode.textContent, id]);
+        }
+      }
+    }
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lecture"),
+    [(1280, 800, False), (1280, 720, True), (390, 844, False)],
+    ids=["laptop", "lecture", "phone"],
+)
+def test_no_badge_covers_a_node(make_page, live_server, api, width, height, lecture):
+    """A badge beside its edge, or away from it with its leader line: never on a
+    node's value or ∇ chip (x's once hid under "× 2.0 | −6.0 × 2.0 = −12.0")."""
+    page = make_page(width, height)
+    for name in ("seed", "fanout"):
+        program = PROGRAMS[name]
+        trace = trace_for(api, program)
+        load(page, live_server, program, trace, "&lecture=1" if lecture else "")
+        total = len(trace["forward"]) + len(trace["backward"])
+        hits = page.evaluate(BADGE_WALK, total)
+        assert not hits, f"{name} at {width}×{height}: badges on nodes {hits}"

@@ -250,7 +250,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const mid = path.getPointAtLength(len / 2);
     const near = [];
     for (const b of c.layout.pos.values()) {
-      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 200 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 130) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 380 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 260) {
         near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
       }
     }
@@ -269,8 +269,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     // Crowded (a wide contribution badge between close ranks): the free spot
     // nearest the edge, rather than on top of a node.
     let best = null;
-    for (let dy = -120; dy <= 120; dy += 12) {
-      for (let dx = -200; dx <= 200; dx += 20) {
+    for (let dy = -240; dy <= 240; dy += 12) {
+      for (let dx = -360; dx <= 360; dx += 20) {
         const x = mid.x + dx;
         const y = mid.y + dy;
         const d = Math.min(...along.map((q) => (q.x - x) ** 2 + 2 * (q.y - y) ** 2));
