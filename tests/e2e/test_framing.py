@@ -478,3 +478,50 @@ def test_no_badge_covers_a_node(make_page, live_server, api, width, height, lect
         total = len(trace["forward"]) + len(trace["backward"])
         hits = page.evaluate(BADGE_WALK, total)
         assert not hits, f"{name} at {width}×{height}: badges on nodes {hits}"
+
+
+def test_lecture_mode_keeps_a_colour_key(make_page, live_server, api):
+    """The projector's legend drops the scale bar, yet says what blue and orange mean."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 720)
+    load(page, live_server, program, trace, "&lecture=1")
+    key = page.locator("#legend [data-key=sign]")
+    expect(key).to_be_visible()
+    expect(key).to_contain_text("negative")
+    expect(key).to_contain_text("positive")
+    # One line, at least 16 px, each word beside a swatch of the chips' own colours.
+    box = key.bounding_box()
+    assert box and box["height"] < 30, box
+    sizes = key.locator("span:not(.legend-swatch)").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes and min(sizes) >= 16, sizes
+    swatches = key.locator(".legend-swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    page.keyboard.press("End")
+    chips = page.evaluate("""() => {
+      const out = {};
+      for (const g of document.querySelectorAll('svg#graph g.node[data-grad]')) {
+        const v = Number(g.dataset.grad);
+        const chip = g.querySelector('.grad-chip rect');
+        if (chip && v) out[v < 0 ? 'neg' : 'pos'] = getComputedStyle(chip).fill;
+      }
+      return out;
+    }""")
+    def rgb(c: str) -> tuple[int, ...]:
+        return tuple(int(float(x)) for x in c[c.index("(") + 1 : -1].split(",")[:3])
+
+    neg, pos = rgb(swatches[0]), rgb(swatches[1])
+    assert neg[2] > neg[0] and pos[0] > pos[2], swatches  # blue, orange
+    # The seed has both signs at its end; its chips have the key's hues.
+    assert set(chips) == {"neg", "pos"}, chips
+    (nr, _, nb), (pr, _, pb) = rgb(chips["neg"]), rgb(chips["pos"])
+    assert nb > nr and pr > pb, chips
+    # Off lecture mode the full scale bar says it instead: a chip's colour is its sign
+    # (the legend's samples are blue, real chips are blue or orange).
+    page.locator("#lecture-toggle").click()
+    expect(key).to_be_hidden()
+    expect(page.locator("#legend .legend-title")).to_be_visible()
+    expect(page.locator("#legend .legend-title")).to_contain_text("colour = its sign")
