@@ -525,3 +525,29 @@ def test_lecture_mode_keeps_a_colour_key(make_page, live_server, api):
     expect(key).to_be_hidden()
     expect(page.locator("#legend .legend-title")).to_be_visible()
     expect(page.locator("#legend .legend-title")).to_contain_text("colour = its sign")
+
+
+def test_a_phone_header_wraps_whole_and_gradient_names_never_break(make_page, live_server, api):
+    """At 390 px every header link and button is on screen whole (none cut at
+    the edge as "O…"), and the step's sentence never breaks inside ∂L/∂a."""
+    program = PROGRAMS["fanout"]
+    trace = trace_for(api, program)
+    page = make_page(390, 844)
+    load(page, live_server, program, trace)
+    cut = page.evaluate("""() => [...document.querySelectorAll('.topbar a, .topbar button')]
+      .filter((e) => e.offsetParent).map((e) => [e.textContent.trim(), e.getBoundingClientRect()])
+      .filter(([, r]) => r.left < -0.5 || r.right > innerWidth + 0.5
+        || r.height > 2.2 * parseFloat(getComputedStyle(document.body).fontSize))
+      .map(([t]) => t)""")
+    assert not cut, f"header items cut or broken: {cut}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    seen = 0
+    for _ in range(len(trace["backward"])):
+        page.keyboard.press("ArrowRight")
+        syms = page.locator("#phase .sym-nowrap")
+        expect(syms.first).to_be_attached()
+        lines = syms.evaluate_all("els => els.map(e => [e.textContent, e.getClientRects().length])")
+        assert all(n == 1 for _, n in lines), lines
+        assert all(t.startswith("∂L/∂") for t, _ in lines), lines
+        seen += len(lines)
+    assert seen >= 5
