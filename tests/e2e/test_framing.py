@@ -551,3 +551,36 @@ def test_a_phone_header_wraps_whole_and_gradient_names_never_break(make_page, li
         assert all(t.startswith("∂L/∂") for t, _ in lines), lines
         seen += len(lines)
     assert seen >= 5
+
+
+OVERLAPS = """() => {
+  const svg = document.querySelector("svg#graph");
+  const boxes = [...svg.querySelectorAll("g.node rect.box")].map((b) => b.getBoundingClientRect());
+  const hits = [];
+  for (const b of svg.querySelectorAll("g.edge-label > rect, g.edge-contribution > rect")) {
+    const r = b.getBoundingClientRect();
+    if (boxes.some((q) => r.left < q.right - 0.5 && r.right > q.left + 0.5
+        && r.top < q.bottom - 0.5 && r.bottom > q.top + 0.5)) hits.push(b.parentNode.textContent);
+  }
+  return hits;
+}"""
+
+
+def test_no_badge_covers_a_node_after_the_lecture_toggle(make_page, live_server, api):
+    """The header's toggle lays the graph out again, tighter: every earlier badge
+    is placed at once, and one with no free spot is left out, not drawn on a node."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 720)
+    load(page, live_server, program, trace)
+    page.keyboard.press("End")
+    expect(page.locator("svg#graph g.edge-label.is-past").first).to_be_attached()
+    assert page.evaluate(OVERLAPS) == []
+    page.locator("#lecture-toggle").click()
+    page.wait_for_function("() => document.body.classList.contains('lecture')")
+    page.wait_for_function(  # laid out again and framed at the lecture's text size
+        "() => { const t = document.querySelector('svg#graph g.node text.title');"
+        " return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a >= 20; }"
+    )
+    expect(page.locator("svg#graph g.edge-label:not(.is-past)").first).to_be_attached()
+    assert page.evaluate(OVERLAPS) == []

@@ -205,11 +205,21 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
         if (!d.p) shape(false);
       }
       d.p ??= placeLabel(c, path, d.w, d.h, placed, true);
+      // No free spot for the wide form: the stacked one (narrower) anywhere, before covering a node.
+      if (d.p.covers && d.sum && !stack) {
+        shape(true);
+        const p = placeLabel(c, path, d.w, d.h, placed, true);
+        if (p.covers) shape(false);
+        else d.p = p;
+      }
       d.p.stacked = d.h > 22;
       kept.set(d.id, { ...d.p, w: d.w, h: d.h });
       placed.push(box(d.p, d.w, d.h));
     }
-    labelLayer.selectAll("g.edge-label").data(items, (d) => d.id).join((enter) => {
+    // An earlier step's badge with no free spot anywhere (a crowded graph) is left
+    // out rather than drawn over a node: the ledger keeps its numbers.
+    const shown = items.filter((d) => !(d.kind === "past" && d.p.covers));
+    labelLayer.selectAll("g.edge-label").data(shown, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -227,7 +237,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     });
     // Each contribution: g.edge [data-contribution] on the current step's
     // edges (data-value = the contribution), dimmed on earlier steps' edges.
-    labelLayer.selectAll("g.edge-contribution").data(items.filter((d) => d.sum), (d) => d.id).join((enter) => {
+    labelLayer.selectAll("g.edge-contribution").data(shown.filter((d) => d.sum), (d) => d.id).join((enter) => {
       const g = enter.append("g");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -282,8 +292,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const q = along.reduce((a, b) => ((a.x - best.x) ** 2 + (a.y - best.y) ** 2 <= (b.x - best.x) ** 2 + (b.y - best.y) ** 2 ? a : b));
       return { x: best.x, y: best.y, anchor: { x: q.x, y: q.y } };
     }
+    // Nowhere free (a crowded graph): on its edge's middle, marked so a narrower form can be tried.
     // A plain object: a DOMPoint's x, y do not survive {...p}.
-    return best ? { x: best.x, y: best.y } : { x: mid.x, y: mid.y };
+    return { x: mid.x, y: mid.y, covers: true };
   }
 
   /** The full expression above a node's box (the title keeps its short form). */
