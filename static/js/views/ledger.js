@@ -65,14 +65,16 @@ export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false 
 
 /** The current entry is read whole, never cut by its panel: the panel is
  * given (framing.css, `--entry-room`) the height of the tallest entry of this
- * program so far, so the graph above does not change size on every step. */
+ * program so far, so the graph above does not change size on every step
+ * (scalar programs: a tensor entry can be longer than any screen). */
 function makeRoom(el, model) {
   const cur = el.querySelector(".is-current");
   const panel = el.closest(".ledger-panel");
   if (!cur || !panel?.parentElement) return;
   const cs = getComputedStyle(panel);
   const chrome = panel.offsetHeight - panel.clientHeight + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
-  const need = Math.ceil(cur.offsetHeight + chrome + 14);
+  // A tensor program's entries (lists of values) would take the graph's room: its panel scrolls as before.
+  const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + 14);
   const room = el._room?.model === model ? Math.max(el._room.need, need) : need;
   el._room = { model, need: room };
   panel.parentElement.style.setProperty("--entry-room", `${room}px`);
