@@ -20,7 +20,7 @@ def _chain(first: str, step: str, n: int, last: str) -> str:
 EXAMPLES: list[Example] = [
     Example("regression", "Linear regression, squared error",
             "Each edge passes back upstream × local derivative: "
-            "for w·x the local derivative is x, for + it is 1, for − y it is −1.",
+            "∂(w·x)/∂w = x and ∂(w·x)/∂x = w; for + it is 1, for − y it is −1.",
             "w = 2.0\nx = 3.0\nb = 1.0\ny = 10.0\nloss = (w*x + b - y)**2"),
     Example("neuron", "A tanh neuron",
             "tanh squashes: its local derivative 1 - tanh² scales every gradient behind it.",

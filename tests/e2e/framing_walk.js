@@ -6,6 +6,19 @@
   const key = (k) => doc.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
   const svg = doc.querySelector("svg#graph");
   const rect = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  // What the entry's scrolling ancestors leave visible: the viewport cut by
+  // every ancestor that clips its overflow.
+  const clipOf = (el) => {
+    let c = [0, 0, innerWidth, innerHeight];
+    for (let p = el.parentElement; p && p !== doc.body; p = p.parentElement) {
+      const st = getComputedStyle(p);
+      if (st.display === "contents") continue;
+      const b = p.getBoundingClientRect();
+      if (st.overflowY !== "visible") c = [c[0], Math.max(c[1], b.top + p.clientTop), c[2], Math.min(c[3], b.top + p.clientTop + p.clientHeight)];
+      if (st.overflowX !== "visible") c = [Math.max(c[0], b.left + p.clientLeft), c[1], Math.min(c[2], b.left + p.clientLeft + p.clientWidth), c[3]];
+    }
+    return c;
+  };
   const read = () => {
     const r = svg.getBoundingClientRect();
     const vis = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
@@ -23,7 +36,7 @@
       // could the whole graph be shown with its text at minText? (in graph units: 14 px is the smallest)
       wholeReadable: ((bb.width + 32) * minText) / 14 + 8 <= r.width && ((bb.height + 32) * minText) / 14 + 8 <= r.height,
       active: svg.querySelector("g.node.is-active")?.dataset.id ?? null,
-      entry: e ? { box: rect(e), panel: rect(e.closest(".ledger-panel")), view: [innerWidth, innerHeight] } : null,
+      entry: e ? { box: rect(e), panel: rect(e.closest(".ledger-panel")), view: [innerWidth, innerHeight], clip: clipOf(e) } : null,
       entries: doc.querySelectorAll("[data-current-entry]").length,
     };
   };

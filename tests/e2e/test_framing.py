@@ -46,6 +46,8 @@ PROGRAMS = {
 }
 # Small enough that the whole graph must be shown at every step.
 WHOLE = {"seed", "fanout"}
+# Their current ledger entry is on screen whole at every step, at every size.
+ENTRY_WHOLE = {"seed", "fanout"}
 
 # Dispatch → for every step (the page's own key handler), reading after each:
 # the view's mode, the graph's visible area, every node box, the smallest
@@ -69,7 +71,13 @@ def inside(box, area, slack=1.0) -> bool:
 
 
 def check_walk(
-    frame: Page | Frame, trace: dict, name: str, min_text: int, where: str, whole: set[str] = WHOLE
+    frame: Page | Frame,
+    trace: dict,
+    name: str,
+    min_text: int,
+    where: str,
+    whole: set[str] = WHOLE,
+    entry_whole: set[str] = ENTRY_WHOLE,
 ) -> None:
     total = len(trace["forward"]) + len(trace["backward"])
     shots = frame.evaluate(WALK, {"total": total, "minText": min_text})
@@ -107,6 +115,11 @@ def check_walk(
         assert box[3] <= h + 1 or (panel[3] <= h + 1 and box[3] >= panel[3]), (
             f"{at}: the current entry ends off screen {box}"
         )
+        if name in entry_whole:
+            # The whole entry, top and bottom, on screen and not cut by a
+            # scrolling box around it (its last line once was).
+            clip = e["clip"]
+            assert inside(box, clip), f"{at}: the current entry {box} is cut by {clip}"
 
 
 @pytest.fixture
@@ -174,7 +187,8 @@ def test_a_notebook_frame_1000_px_wide_frames_like_the_page(make_page, live_serv
         inner = page.frame_locator("iframe")
         expect(inner.locator("body")).to_have_attribute("data-ready", "true")
         (frame,) = [f for f in page.frames if f != page.main_frame]
-        check_walk(frame, trace, name, 11, "a 1000 px iframe")
+        # The notebook frame's ledger keeps its own height (standalone.css).
+        check_walk(frame, trace, name, 11, "a 1000 px iframe", entry_whole=set())
 
 
 def fit_state(page: Page) -> dict:
@@ -292,7 +306,7 @@ def edge_ids(trace: dict, step: dict) -> list[str]:
 
 
 def number(text: str) -> float:
-    return float(text.strip().replace("−", "-"))
+    return float(text.strip().strip("()").replace("−", "-"))
 
 
 def test_pushed_edges_carry_their_contribution(make_page, live_server, api):
@@ -319,10 +333,39 @@ def test_pushed_edges_carry_their_contribution(make_page, live_server, api):
             assert close(up * local, number(result), 1e-2) and close(
                 number(result), e["contribution"], 1e-2
             )
-        # Earlier steps' contributions stay on their edges, dimmed.
+        # Earlier steps' contributions stay on their edges, dimmed, each a true
+        # equation on its own: upstream × local = contribution, never "× local = contribution".
         past = pushed - set(ids)
-        expect(page.locator("svg#graph g.edge-contribution.is-past")).to_have_count(len(past))
+        dim = page.locator("svg#graph g.edge-contribution.is-past")
+        expect(dim).to_have_count(len(past))
+        for text in dim.all_text_contents():
+            left, result = text.split("=")
+            up, local = (number(t) for t in left.split("×"))
+            assert close(up * local, number(result), 1e-2), text
         pushed |= set(ids)
+
+
+def test_an_earlier_steps_badges_keep_their_upstream(make_page, live_server, api):
+    """The seed at its last step: each earlier edge's dimmed badge is the trace's
+    upstream × local = contribution (a local of 1 beside −6 once read as "× 1.0 = −6.0")."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 800)
+    load(page, live_server, program, trace)
+    page.keyboard.press("End")
+    checked = 0
+    for j, step in enumerate(trace["backward"][:-1]):
+        for edge_id, e in zip(edge_ids(trace, step), step["edges"], strict=True):
+            if e["local"] is None:
+                continue
+            badge = page.locator(f"svg#graph g.edge-contribution.is-past[data-edge='{edge_id}']")
+            expect(badge).to_have_count(1)
+            left, result = badge.text_content().split("=")
+            up, local = (number(t) for t in left.split("×"))
+            assert close(up, step["grad"], 1e-2), (j, badge.text_content())
+            assert close(local, e["local"], 1e-2) and close(number(result), e["contribution"], 1e-2)
+            checked += 1
+    assert checked >= 5
 
 
 def test_a_shortened_title_expands_on_hover_and_focus(make_page, live_server, api):
@@ -412,3 +455,132 @@ def test_lecture_charts_keep_axis_titles_off_the_tick_labels(make_page, live_ser
           return out;
         }""")
         assert not overlaps, (path, overlaps)
+
+
+# Every step's badges (the local's and the contribution's, current and earlier),
+# read after the page's own → key: which badge box meets which node box.
+BADGE_WALK = (Path(__file__).parent / "badge_walk.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lecture"),
+    [(1280, 800, False), (1280, 720, True), (390, 844, False)],
+    ids=["laptop", "lecture", "phone"],
+)
+def test_no_badge_covers_a_node(make_page, live_server, api, width, height, lecture):
+    """A badge beside its edge, or away from it with its leader line: never on a
+    node's value or ∇ chip (x's once hid under "× 2.0 | −6.0 × 2.0 = −12.0")."""
+    page = make_page(width, height)
+    for name in ("seed", "fanout"):
+        program = PROGRAMS[name]
+        trace = trace_for(api, program)
+        load(page, live_server, program, trace, "&lecture=1" if lecture else "")
+        total = len(trace["forward"]) + len(trace["backward"])
+        hits = page.evaluate(BADGE_WALK, total)
+        assert not hits, f"{name} at {width}×{height}: badges on nodes {hits}"
+
+
+def test_lecture_mode_keeps_a_colour_key(make_page, live_server, api):
+    """The projector's legend drops the scale bar, yet says what blue and orange mean."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 720)
+    load(page, live_server, program, trace, "&lecture=1")
+    key = page.locator("#legend [data-key=sign]")
+    expect(key).to_be_visible()
+    expect(key).to_contain_text("negative")
+    expect(key).to_contain_text("positive")
+    # One line, at least 16 px, each word beside a swatch of the chips' own colours.
+    box = key.bounding_box()
+    assert box and box["height"] < 30, box
+    sizes = key.locator("span:not(.legend-swatch)").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes and min(sizes) >= 16, sizes
+    swatches = key.locator(".legend-swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    page.keyboard.press("End")
+    chips = page.evaluate("""() => {
+      const out = {};
+      for (const g of document.querySelectorAll('svg#graph g.node[data-grad]')) {
+        const v = Number(g.dataset.grad);
+        const chip = g.querySelector('.grad-chip rect');
+        if (chip && v) out[v < 0 ? 'neg' : 'pos'] = getComputedStyle(chip).fill;
+      }
+      return out;
+    }""")
+    def rgb(c: str) -> tuple[int, ...]:
+        return tuple(int(float(x)) for x in c[c.index("(") + 1 : -1].split(",")[:3])
+
+    neg, pos = rgb(swatches[0]), rgb(swatches[1])
+    assert neg[2] > neg[0] and pos[0] > pos[2], swatches  # blue, orange
+    # The seed has both signs at its end; its chips have the key's hues.
+    assert set(chips) == {"neg", "pos"}, chips
+    (nr, _, nb), (pr, _, pb) = rgb(chips["neg"]), rgb(chips["pos"])
+    assert nb > nr and pr > pb, chips
+    # Off lecture mode the full scale bar says it instead: a chip's colour is its sign
+    # (the legend's samples are blue, real chips are blue or orange).
+    page.locator("#lecture-toggle").click()
+    expect(key).to_be_hidden()
+    expect(page.locator("#legend .legend-title")).to_be_visible()
+    expect(page.locator("#legend .legend-title")).to_contain_text("colour = its sign")
+
+
+def test_a_phone_header_wraps_whole_and_gradient_names_never_break(make_page, live_server, api):
+    """At 390 px every header link and button is on screen whole (none cut at
+    the edge as "O…"), and the step's sentence never breaks inside ∂L/∂a."""
+    program = PROGRAMS["fanout"]
+    trace = trace_for(api, program)
+    page = make_page(390, 844)
+    load(page, live_server, program, trace)
+    cut = page.evaluate("""() => [...document.querySelectorAll('.topbar a, .topbar button')]
+      .filter((e) => e.offsetParent).map((e) => [e.textContent.trim(), e.getBoundingClientRect()])
+      .filter(([, r]) => r.left < -0.5 || r.right > innerWidth + 0.5
+        || r.height > 2.2 * parseFloat(getComputedStyle(document.body).fontSize))
+      .map(([t]) => t)""")
+    assert not cut, f"header items cut or broken: {cut}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    seen = 0
+    for _ in range(len(trace["backward"])):
+        page.keyboard.press("ArrowRight")
+        syms = page.locator("#phase .sym-nowrap")
+        expect(syms.first).to_be_attached()
+        lines = syms.evaluate_all("els => els.map(e => [e.textContent, e.getClientRects().length])")
+        assert all(n == 1 for _, n in lines), lines
+        assert all(t.startswith("∂L/∂") for t, _ in lines), lines
+        seen += len(lines)
+    assert seen >= 5
+
+
+OVERLAPS = """() => {
+  const svg = document.querySelector("svg#graph");
+  const boxes = [...svg.querySelectorAll("g.node rect.box")].map((b) => b.getBoundingClientRect());
+  const hits = [];
+  for (const b of svg.querySelectorAll("g.edge-label > rect, g.edge-contribution > rect")) {
+    const r = b.getBoundingClientRect();
+    if (boxes.some((q) => r.left < q.right - 0.5 && r.right > q.left + 0.5
+        && r.top < q.bottom - 0.5 && r.bottom > q.top + 0.5)) hits.push(b.parentNode.textContent);
+  }
+  return hits;
+}"""
+
+
+def test_no_badge_covers_a_node_after_the_lecture_toggle(make_page, live_server, api):
+    """The header's toggle lays the graph out again, tighter: every earlier badge
+    is placed at once, and one with no free spot is left out, not drawn on a node."""
+    program = PROGRAMS["seed"]
+    trace = trace_for(api, program)
+    page = make_page(1280, 720)
+    load(page, live_server, program, trace)
+    page.keyboard.press("End")
+    expect(page.locator("svg#graph g.edge-label.is-past").first).to_be_attached()
+    assert page.evaluate(OVERLAPS) == []
+    page.locator("#lecture-toggle").click()
+    page.wait_for_function("() => document.body.classList.contains('lecture')")
+    page.wait_for_function(  # laid out again and framed at the lecture's text size
+        "() => { const t = document.querySelector('svg#graph g.node text.title');"
+        " return parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a >= 20; }"
+    )
+    expect(page.locator("svg#graph g.edge-label:not(.is-past)").first).to_be_attached()
+    assert page.evaluate(OVERLAPS) == []

@@ -22,7 +22,14 @@ export function renderControls(root, s) {
   play.classList.toggle("is-playing", s.playing);
   play.setAttribute("aria-pressed", String(s.playing));
   play.setAttribute("aria-label", s.playing ? "Pause" : "Play");
-  root.querySelector("#phase").textContent = s.model ? phaseText(s.model, k) : "";
+  // Each ∂L/∂… in a span that never breaks ("∂L/" | "∂a" on a phone read as two things).
+  root.querySelector("#phase").replaceChildren(...(s.model ? phaseText(s.model, k) : "").split(/(∂L\/∂(?:\([^)]*\)|[^\s,])+)/).map((t, i) => {
+    if (i % 2 === 0) return document.createTextNode(t);
+    const sym = document.createElement("span");
+    sym.className = "sym-nowrap";
+    sym.textContent = t;
+    return sym;
+  }));
   root.querySelector("#graph-empty").hidden = Boolean(s.model);
   const hint = root.querySelector("#next-hint");
   const next = s.model ? nextAction(s.model, k) : "";

@@ -177,14 +177,16 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     // A phone's top-to-bottom graph has no room beside an edge: the contribution goes under the local badge.
     const stack = c.narrow;
     const text = (d) => (Array.isArray(d.edge.local) ? `⊙ ${clip(d.edge.local_formula, 12)}` : `× ${num(d.edge.local)}`);
+    const factor = (v) => (v < 0 ? `(${num(v)})` : num(v));
     const scalar = (d) => d.up !== undefined && !Array.isArray(d.up) && !Array.isArray(d.edge.local) && !Array.isArray(d.edge.contribution);
     for (const d of items) if (d.kind === "past" && kept.has(d.id)) placed.push(box(kept.get(d.id), kept.get(d.id).w, kept.get(d.id).h));
     for (const d of [...items].sort((p, q) => (p.kind === "current" ? 0 : 1) - (q.kind === "current" ? 0 : 1))) {
       d.text = text(d);
       d.wl = d.text.length * 8.6 + 12;
       // The chain rule on the edge itself: upstream × local = contribution, beside the local badge.
-      // An earlier step's keeps only its result (dimmed): the current step's factors stand out.
-      d.sum = !scalar(d) ? null : d.kind === "current" ? `${num(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}` : `= ${num(d.edge.contribution)}`;
+      // An earlier step's keeps the whole product too (dimmed): "× local" beside "= contribution"
+      // alone would read as a false equation (× 1.0 = −6.0). A negative upstream goes in brackets.
+      d.sum = !scalar(d) ? null : `${factor(d.up)} × ${num(d.edge.local)} = ${num(d.edge.contribution)}`;
       d.wc = d.sum ? d.sum.length * 8.6 + 12 : 0;
       const shape = (stacked) => {
         d.w = stacked ? Math.max(d.wl, d.wc) : d.wl + (d.sum ? 4 + d.wc : 0);
@@ -207,11 +209,21 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
         if (!d.p) shape(false);
       }
       d.p ??= placeLabel(c, path, d.w, d.h, placed, true);
+      // No free spot for the wide form: the stacked one (narrower) anywhere, before covering a node.
+      if (d.p.covers && d.sum && !stack) {
+        shape(true);
+        const p = placeLabel(c, path, d.w, d.h, placed, true);
+        if (p.covers) shape(false);
+        else d.p = p;
+      }
       d.p.stacked = d.h > 22;
       kept.set(d.id, { ...d.p, w: d.w, h: d.h });
       placed.push(box(d.p, d.w, d.h));
     }
-    labelLayer.selectAll("g.edge-label").data(items, (d) => d.id).join((enter) => {
+    // An earlier step's badge with no free spot anywhere (a crowded graph) is left
+    // out rather than drawn over a node: the ledger keeps its numbers.
+    const shown = items.filter((d) => !(d.kind === "past" && d.p.covers));
+    labelLayer.selectAll("g.edge-label").data(shown, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -229,7 +241,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     });
     // Each contribution: g.edge [data-contribution] on the current step's
     // edges (data-value = the contribution), dimmed on earlier steps' edges.
-    labelLayer.selectAll("g.edge-contribution").data(items.filter((d) => d.sum), (d) => d.id).join((enter) => {
+    labelLayer.selectAll("g.edge-contribution").data(shown.filter((d) => d.sum), (d) => d.id).join((enter) => {
       const g = enter.append("g");
       g.append("rect").attr("rx", 5);
       g.append("text");
@@ -252,7 +264,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const mid = path.getPointAtLength(len / 2);
     const near = [];
     for (const b of c.layout.pos.values()) {
-      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 200 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 130) {
+      if (Math.abs(b.x - mid.x) < len / 2 + b.w / 2 + w + 380 && Math.abs(b.y - mid.y) < len / 2 + b.h / 2 + 260) {
         near.push({ x0: b.x - b.w / 2 - 3, y0: b.y - b.h / 2 - 3, x1: b.x + b.w / 2 + 3, y1: b.y + b.h / 2 + 3 });
       }
     }
@@ -271,8 +283,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     // Crowded (a wide contribution badge between close ranks): the free spot
     // nearest the edge, rather than on top of a node.
     let best = null;
-    for (let dy = -120; dy <= 120; dy += 12) {
-      for (let dx = -200; dx <= 200; dx += 20) {
+    for (let dy = -240; dy <= 240; dy += 12) {
+      for (let dx = -360; dx <= 360; dx += 20) {
         const x = mid.x + dx;
         const y = mid.y + dy;
         const d = Math.min(...along.map((q) => (q.x - x) ** 2 + 2 * (q.y - y) ** 2));
@@ -284,8 +296,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const q = along.reduce((a, b) => ((a.x - best.x) ** 2 + (a.y - best.y) ** 2 <= (b.x - best.x) ** 2 + (b.y - best.y) ** 2 ? a : b));
       return { x: best.x, y: best.y, anchor: { x: q.x, y: q.y } };
     }
+    // Nowhere free (a crowded graph): on its edge's middle, marked so a narrower form can be tried.
     // A plain object: a DOMPoint's x, y do not survive {...p}.
-    return best ? { x: best.x, y: best.y } : { x: mid.x, y: mid.y };
+    return { x: mid.x, y: mid.y, covers: true };
   }
 
   /** The full expression above a node's box (the title keeps its short form). */

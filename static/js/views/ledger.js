@@ -57,7 +57,42 @@ export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false 
   // Entries well above the view skip layout until scrolled to (the ones near
   // the current step stay laid out, so the view can be placed on whole lines).
   for (const [k, li] of h.entries) if (li.classed("is-far") !== k < step - FAR) li.classed("is-far", k < step - FAR);
+  makeRoom(el, model);
   scrollToCurrent(el);
+  // After the rest of the step is drawn (the hint above the graph can change its height).
+  requestAnimationFrame(() => showOnPhone(el));
+}
+
+/** The current entry is read whole, never cut by its panel: the panel is
+ * given (framing.css, `--entry-room`) the height of the tallest entry of this
+ * program so far, so the graph above does not change size on every step
+ * (scalar programs: a tensor entry can be longer than any screen). */
+function makeRoom(el, model) {
+  const cur = el.querySelector(".is-current");
+  const panel = el.closest(".ledger-panel");
+  if (!cur || !panel?.parentElement) return;
+  const cs = getComputedStyle(panel);
+  const chrome = panel.offsetHeight - panel.clientHeight + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
+  // A tensor program's entries (lists of values) would take the graph's room: its panel scrolls as before.
+  const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + 14);
+  const room = el._room?.model === model ? Math.max(el._room.need, need) : need;
+  el._room = { model, need: room };
+  panel.parentElement.style.setProperty("--entry-room", `${room}px`);
+}
+
+/** A phone shows the graph, then the current entry: the page (not a small
+ * box inside it) scrolls so the entry is whole under the sticky controls. */
+function showOnPhone(el) {
+  if (!matchMedia("(max-width: 600px)").matches || document.body.classList.contains("lecture")) return;
+  const cur = el.querySelector(".is-current");
+  if (!cur) return;
+  const r = cur.getBoundingClientRect();
+  const bar = document.querySelector(".graph-panel > .toolbar")?.getBoundingClientRect().bottom ?? 0;
+  const top = Math.max(bar, 0) + 4;
+  let dy = 0;
+  if (r.bottom > innerHeight - 4) dy = r.bottom - innerHeight + 8;
+  if (r.top - dy < top) dy = r.top - top; // taller than the screen: its start first
+  if (Math.abs(dy) > 1) window.scrollBy(0, dy);
 }
 
 function draw(li, model, k, full, opts, onJump) {
@@ -87,10 +122,14 @@ function scrollToCurrent(el) {
     return r.height && r.top - boxTop < target && r.bottom - boxTop > target ? r.top - boxTop : null;
   };
   // The entry at the cut, then its line (measuring every line of 200 entries costs a step).
-  const entry = [...el.querySelectorAll("li")].reverse().find((li) => straddles(li) !== null);
+  // Showing that line whole must not push the current entry's end out: else the line goes.
+  const curBottom = cur.getBoundingClientRect().bottom - boxTop;
+  const entry = [...el.querySelectorAll("li")].reverse().find((li) => li !== cur && !li.contains(cur) && straddles(li) !== null);
   for (const line of entry?.querySelectorAll("p, summary") ?? []) {
     const y0 = straddles(line);
-    if (y0 !== null) { target = y0 - 4; break; }
+    if (y0 === null) continue;
+    target = curBottom - (y0 - 4) <= box.clientHeight ? y0 - 4 : line.getBoundingClientRect().bottom - boxTop + 2;
+    break;
   }
   box.scrollTop = target;
 }

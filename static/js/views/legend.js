@@ -28,7 +28,15 @@ export function renderLegend(el) {
     item.append("span").attr("class", `mark-sample ${cls}`).text(sample);
     item.append("span").text(text);
   }
-  root.append("span").attr("class", "legend-title").text("∇ colour");
+  // The sign, in one line (lecture mode keeps only this of the colour scale).
+  const sign = root.append("span").attr("class", "legend-sign").attr("data-key", "sign");
+  sign.append("span").text("∇ colour = sign:");
+  for (const [g, word] of [[-10, "negative"], [10, "positive"]]) {
+    sign.append("span").attr("class", "legend-swatch").style("background", gradColor(g));
+    sign.append("span").text(word);
+  }
+  // The samples above are drawn blue; a real chip is blue or orange by its gradient's sign.
+  root.append("span").attr("class", "legend-title").text("∇ chip colour = its sign");
   const bar = root.append("div").attr("class", "legend-bar");
   const decades = d3.range(LOG_MAX, LOG_MIN - 1, -2);
   const stops = [...decades.map((e) => -(10 ** e)), 0, ...[...decades].reverse().map((e) => 10 ** e)];
