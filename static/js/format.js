@@ -45,7 +45,9 @@ export function shapeText(shape) {
 
 function tensorSummary(v) {
   const xs = flatten(v).map(toNumber);
-  if (xs.length <= 3) return `[${xs.map(num).join(", ")}]`;
+  // Nested as numpy prints it: a (2, 1) column reads [[−0.9], [1.85]], not as a row.
+  const nested = (a) => (Array.isArray(a) ? `[${a.map(nested).join(", ")}]` : num(a));
+  if (xs.length <= 3) return nested(v);
   return `[${num(xs[0])}, ${num(xs[1])}, … ${xs.length} values]`;
 }
 

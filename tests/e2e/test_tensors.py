@@ -151,6 +151,30 @@ def test_a_mean_step_says_copy_not_sum(page: Page, api):
     assert "scalar ⊙ scalar" not in row.inner_text()
 
 
+CLASSIFY = ("z = [[2.0, 0.5, -1.0], [0.1, 0.2, 0.3]]\nw = [[1.0, -1.0, 0.5], [0.5, 0.5, 2.0]]\n"
+            "c = [0, 2]\nloss = cross_entropy(relu(z * w), c)")
+
+
+def test_the_local_line_says_elementwise_only_for_elementwise_ops(page: Page, api):
+    """cross_entropy's local is one number's partial by each entry: never 'elementwise'."""
+    trace = trace_for(api, CLASSIFY)
+    ops = {n["id"]: n["op"] for n in trace["nodes"]}
+    page.goto("/")
+    build(page, CLASSIFY, trace)
+    seen = set()
+    for j, step in enumerate(trace["backward"]):
+        if ops[step["node"]] not in ("cross_entropy", "relu", "mul"):
+            continue
+        go_slider(page, len(trace["forward"]) + 1 + j)
+        local = page.locator("#ledger .is-current .ledger-row .line.local").first.inner_text()
+        if ops[step["node"]] == "cross_entropy":
+            assert "elementwise" not in local and "by each entry of" in local, local
+        else:
+            assert "elementwise" in local, local
+        seen.add(ops[step["node"]])
+    assert seen == {"cross_entropy", "relu", "mul"}
+
+
 @pytest.mark.parametrize(("program", "leaf"), [(TEACHING, "W"), (TEACHING, "b"), (VECTOR, "v"),
                                                (WIDE, "A")])
 def test_the_path_view_of_a_tensor_leaf_entry_sums_to_its_gradient(page: Page, api, program,

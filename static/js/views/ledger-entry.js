@@ -10,6 +10,9 @@ import { workedAt } from "../tensor-worked.js";
 import { isSmallTensor, tensorText, indicesOf } from "../tensor-format.js";
 
 const OWN_OUTPUT = new Set(["tanh", "sigmoid", "exp"]);
+// Ops whose output entry i depends on input entry i alone (after broadcasting).
+const ELEMENTWISE = new Set(["add", "sub", "mul", "div", "pow", "max", "min", "neg", "exp", "log",
+  "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs"]);
 // A tensor of up to 12 entries is written out in full, nested as numpy prints it.
 const numbers = (v) => (isSmallTensor(v) ? tensorText(v) : num(v));
 const span = (parent, cls, text) => parent.append("span").attr("class", cls).text(text);
@@ -99,7 +102,10 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     const rule = e.explain?.rule;
     if (rule === "sum" || rule === "mean") span(loc, "muted", `  (one number, the same for all ${input.shape.reduce((a, b) => a * b, 1)} entries of ${inputName(m, input.id)})`);
     else if (tensor && !Array.isArray(e.local)) span(loc, "muted", "  (one number, the same for every entry)");
-    else if (tensor) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
+    else if (tensor && ELEMENTWISE.has(node.op)) span(loc, "muted", `  (elementwise, shape ${shapeOf(shapeOfValue(e.local))})`);
+    // mse and cross_entropy end in one number: their local is that number's
+    // partial derivative by each entry of the input, not an elementwise rule.
+    else if (tensor) span(loc, "muted", `  (∂ of the one number ${clip(gradName(node, m), 16)} by each entry of ${clip(inputName(m, input.id), 16)}, shape ${shapeOf(shapeOfValue(e.local))})`);
     // tanh′, σ′ and exp′ read the node's own output: say where the number comes from.
     else if (OWN_OUTPUT.has(node.op)) span(loc, "muted uses", `  uses this node's output ${num(node.value)}`);
   }
