@@ -36,8 +36,8 @@ SIZES = [2, 16, 16, 2]
 LR = 0.03
 
 
-def chainrule_epoch(X, y):
-    net = build_mlp(SIZES, len(y), activation="tanh", init="xavier", seed=0, dtype=np.float64)
+def adam_epochs(net, X, y):
+    """One full-batch Adam epoch of `net` per call (either network: same interface)."""
     opt = Adam(LR)
 
     def epoch():
@@ -45,17 +45,15 @@ def chainrule_epoch(X, y):
         net.set_values(opt.step(net.values(), grads))
         return loss
     return epoch
+
+
+def chainrule_epoch(X, y):
+    net = build_mlp(SIZES, len(y), activation="tanh", init="xavier", seed=0, dtype=np.float64)
+    return adam_epochs(net, X, y)
 
 
 def fused_epoch(X, y):
-    net = Dense.initial(SIZES, "tanh", "xavier", 0)
-    opt = Adam(LR)
-
-    def epoch():
-        loss, grads = net.loss_and_grads(X, y)
-        net.set_values(opt.step(net.values(), grads))
-        return loss
-    return epoch
+    return adam_epochs(Dense.initial(SIZES, "tanh", "xavier", 0), X, y)
 
 
 def click_to_boundary(rounds: int = 20) -> float:

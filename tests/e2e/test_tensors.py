@@ -88,6 +88,16 @@ def matmul_steps(trace: dict) -> list[int]:
     return [j for j, s in enumerate(trace["backward"]) if ops[s["node"]] == "matmul"]
 
 
+def at_first_matmul(page: Page, api, program: str) -> tuple[dict, dict]:
+    """Build the program and step to its first matmul's backward step: (trace, that step)."""
+    trace = trace_for(api, program)
+    page.goto("/")
+    build(page, program, trace)
+    j = matmul_steps(trace)[0]
+    go_slider(page, len(trace["forward"]) + 1 + j)
+    return trace, trace["backward"][j]
+
+
 def recompute(text: str) -> float:
     numbers = text.split(" = ")[2].replace(MINUS, "-").replace("·", "*")
     assert re.fullmatch(r"[\d.\s()+\-*e]+", numbers), numbers
@@ -96,12 +106,7 @@ def recompute(text: str) -> float:
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=["teaching", "wide", "vector"])
 def test_the_worked_matmul_entry_matches_for_any_entry_chosen(page: Page, api, program):
-    trace = trace_for(api, program)
-    page.goto("/")
-    build(page, program, trace)
-    j = matmul_steps(trace)[0]
-    st = trace["backward"][j]
-    go_slider(page, len(trace["forward"]) + 1 + j)
+    trace, st = at_first_matmul(page, api, program)
     rows = page.locator("#ledger .is-current .ledger-row")
     for i, e in enumerate(st["edges"]):
         worked = rows.nth(i).locator(".worked-entry")
@@ -205,12 +210,7 @@ def test_the_path_view_of_a_tensor_leaf_entry_sums_to_its_gradient(page: Page, a
 
 
 def test_the_ledger_writes_small_tensors_out_and_folds_big_ones(page: Page, api):
-    trace = trace_for(api, VECTOR)
-    page.goto("/")
-    build(page, VECTOR, trace)
-    j = matmul_steps(trace)[0]
-    st = trace["backward"][j]
-    go_slider(page, len(trace["forward"]) + 1 + j)
+    trace, st = at_first_matmul(page, api, VECTOR)
     rows = page.locator("#ledger .is-current .ledger-row")
     ids = {n["id"]: n for n in trace["nodes"]}
     for i, e in enumerate(st["edges"]):
@@ -228,12 +228,7 @@ def test_the_ledger_writes_small_tensors_out_and_folds_big_ones(page: Page, api)
 
 
 def test_clicking_an_entry_on_a_node_works_that_entry_out(page: Page, api):
-    trace = trace_for(api, TEACHING)
-    page.goto("/")
-    build(page, TEACHING, trace)
-    j = matmul_steps(trace)[0]
-    st = trace["backward"][j]
-    go_slider(page, len(trace["forward"]) + 1 + j)
+    trace, st = at_first_matmul(page, api, TEACHING)
     x = next(n for n in trace["nodes"] if n["label"] == "X")
     e = next(e for e in st["edges"] if e["to"] == x["id"])
     row = page.locator(f"#ledger .is-current .ledger-row[data-to='{x['id']}']")
