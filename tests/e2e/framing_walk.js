@@ -1,5 +1,6 @@
 // The page's → key for every step, reading after each (test_framing.py):
-// the view's mode, the graph's visible area, every node box, the smallest
+// the view's mode, the graph's visible area, every node box (and which are
+// hidden), every shown badge, the smallest
 // rendered node text, and the current entry with its panel.
 (async ({ total, minText }) => {
   const doc = document;
@@ -23,7 +24,16 @@
     const r = svg.getBoundingClientRect();
     const vis = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
     const boxes = {};
-    for (const g of svg.querySelectorAll("g.node")) boxes[g.dataset.id] = rect(g.querySelector("rect.box"));
+    const hidden = [];
+    for (const g of svg.querySelectorAll("g.node")) {
+      boxes[g.dataset.id] = rect(g.querySelector("rect.box"));
+      if (getComputedStyle(g).visibility === "hidden") hidden.push(g.dataset.id);
+    }
+    // Each shown badge: its local-derivative box and its contribution box.
+    const badges = [];
+    for (const g of svg.querySelectorAll("g.edge-label, g.edge-contribution")) {
+      if (getComputedStyle(g).visibility !== "hidden") badges.push({ edge: g.dataset.edge, current: !g.classList.contains("is-past"), box: rect(g.querySelector("rect")) });
+    }
     const k = svg.querySelector(".viewport").getScreenCTM().a;
     let text = Infinity;
     for (const t of svg.querySelectorAll("g.node text")) {
@@ -32,7 +42,7 @@
     const bb = svg.querySelector(".viewport").getBBox();
     const e = doc.querySelector("[data-current-entry]");
     return {
-      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, text,
+      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, hidden, badges, text,
       // could the whole graph be shown with its text at minText? (in graph units: 14 px is the smallest)
       wholeReadable: ((bb.width + 32) * minText) / 14 + 8 <= r.width && ((bb.height + 32) * minText) / 14 + 8 <= r.height,
       active: svg.querySelector("g.node.is-active")?.dataset.id ?? null,

@@ -70,6 +70,15 @@ def inside(box, area, slack=1.0) -> bool:
     )
 
 
+def outside(box, area, slack=1.0) -> bool:
+    return (
+        box[2] <= area[0] + slack
+        or box[3] <= area[1] + slack
+        or box[0] >= area[2] - slack
+        or box[1] >= area[3] - slack
+    )
+
+
 def check_walk(
     frame: Page | Frame,
     trace: dict,
@@ -98,6 +107,27 @@ def check_walk(
                 want = neighbours(trace, s["active"])
                 out = [i for i in want if not inside(s["boxes"][i], s["vis"])]
                 assert not out, f"{at}: the active node's neighbours {out} are outside the view"
+                hid = want & set(s["hidden"])
+                assert not hid, f"{at}: neighbours of the active node {hid} are hidden"
+            # No box is cut in half by the view's edge: each shown node and
+            # earlier badge is wholly in view or wholly out of it (a hidden one
+            # is one the view would have cut).
+            cut = [
+                i
+                for i, b in s["boxes"].items()
+                if i not in s["hidden"] and not inside(b, s["vis"]) and not outside(b, s["vis"])
+            ]
+            assert not cut, f"{at}: nodes {cut} are cut at the view's edge"
+            for i in s["hidden"]:
+                assert not inside(s["boxes"][i], s["vis"]), f"{at}: {i} is hidden though in view"
+            badges = [
+                d["edge"]
+                for d in s["badges"]
+                if not d["current"]
+                and not inside(d["box"], s["vis"])
+                and not outside(d["box"], s["vis"])
+            ]
+            assert not badges, f"{at}: earlier badges on {badges} are cut at the view's edge"
         if name in whole:
             assert s["fit"] == "all", f"{at}: a small graph is shown whole"
         if k == 0:

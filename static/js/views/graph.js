@@ -41,7 +41,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const tight = document.body.classList.contains("lecture");
     const titles = new Map(model.nodes.map((n) => [n.id, nodeTitle(n, model)]));
     const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 }, tight);
-    zoom.setBounds(layout.width, layout.height, !compact); // before the new elements exist: no forced layout
+    zoom.setBounds(layout.width, layout.height, !compact, compact ? [] : [...layout.pos].map(([id, p]) => ({ id, ...p }))); // before the new elements exist: no forced layout
     if (compact) zoom.fit(false); // a small graph is framed per step (update)
     for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
     const edges = createEdges(edgeLayer, model, layout, compact);
@@ -114,11 +114,43 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const p = c.layout.pos.get(id);
       return p && { ...p, tensor: c.model.byId.get(id)?.shape?.length > 0 };
     };
-    return [...ids].map(box).filter(Boolean);
+    return [...ids].map((id) => {
+      const b = box(id);
+      return b && { id, ...b };
+    }).filter(Boolean);
   }
 
   function frameStep(c, animate = true) {
-    zoom.frame(neighbourhood(c), animate);
+    const near = neighbourhood(c);
+    const badges = (c.badgeBoxes ?? []).filter((b) => c.currentBadges.has(b.id)).map((b) => ({ ...b, badge: true }));
+    zoom.frame(near && [...near, ...badges], animate, c.badgeBoxes ?? []);
+  }
+
+  // A node or an earlier step's badge that the framed view would cut in half
+  // is hidden instead (the current step's badges and the active part never are).
+  zoom.onCut((ids) => {
+    const c = current;
+    if (!c) return;
+    const keep = new Set(neighbourhood(c)?.map((b) => b.id) ?? []);
+    const next = new Set(ids.filter((id) => !keep.has(id) && !c.currentBadges?.has(id)));
+    for (const id of c.cutOff ?? []) if (!next.has(id)) cutOff(c, id, false);
+    for (const id of next) cutOff(c, id, true); // again: a badge's class is rewritten on every step
+    c.cutOff = next;
+  });
+  // A hidden node takes its edges' earlier badges with it, and its edges fade:
+  // they lead out of the picture, not to an empty spot.
+  function cutOff(c, id, on) {
+    const badge = (edgeId) => {
+      if (on && c.currentBadges?.has(`badge:${edgeId}`)) return;
+      for (const el of labelLayer.node().querySelectorAll(`[data-edge="${CSS.escape(edgeId)}"]`)) el.classList.toggle("cut-off", on);
+    };
+    if (id.startsWith("badge:")) return badge(id.slice(6));
+    c.els.get(id)?.classed("cut-off", on);
+    for (const e of c.model.edges) {
+      if (e.source !== id && e.target !== id) continue;
+      c.edges.path(e.id)?.classList.toggle("cut-edge", on);
+      badge(e.id);
+    }
   }
 
   /** The view changed size (a window resize, lecture mode, a panel opening, an
@@ -223,6 +255,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     // An earlier step's badge with no free spot anywhere (a crowded graph) is left
     // out rather than drawn over a node: the ledger keeps its numbers.
     const shown = items.filter((d) => !(d.kind === "past" && d.p.covers));
+    // For the framing: a badge is kept whole in the view, or hidden, like a node.
+    c.badgeBoxes = c.compact ? [] : shown.map((d) => ({ id: `badge:${d.id}`, x: d.p.x, y: d.p.y, w: d.w, h: d.h }));
+    c.currentBadges = new Set(shown.filter((d) => d.kind === "current").map((d) => `badge:${d.id}`));
     labelLayer.selectAll("g.edge-label").data(shown, (d) => d.id).join((enter) => {
       const g = enter.append("g").attr("class", "edge-label");
       g.append("rect").attr("rx", 5);

@@ -7,6 +7,9 @@ const PAD = 8; // px kept free around a fitted graph (the layout has its own 16 
 
 export function createZoom(svg, viewport, onViewChange = () => {}) {
   let bounds = { width: 1, height: 1 };
+  let nodes = []; // every node's box {id, x, y, w, h} (centre and size): framing never cuts one in half
+  let boxes = nodes; // the nodes, and this step's badges
+  let onCut = () => {};
   let textPx = 14; // the smallest text in the graph, in graph units
   // Fitting never goes below a readable scale: the view pans to the active node
   // instead (a 2,000-node chain fitted whole is a hairline). The Fit button
@@ -17,7 +20,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   // framing leaves it alone until the next Fit or a new program.
   let manual = false;
   const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("start", (ev) => {
-    if (ev.sourceEvent) manual = true;
+    if (ev.sourceEvent && !manual) { manual = true; onCut([]); } // the user's view shows every node
   }).on("zoom", (ev) => {
     viewport.attr("transform", ev.transform);
     svg.classed("lod-low", ev.transform.k < LOD_SCALE);
@@ -42,9 +45,16 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     return view;
   };
   const still = window.matchMedia?.("(prefers-reduced-motion: reduce)");
+  // Where the view is going (a transition may still be on its way there):
+  // framing compares against it, so a refit during a pan is not skipped.
+  let target = null;
   const apply = (t, animate) => {
     const now = d3.zoomTransform(svg.node());
-    if (Math.abs(now.k - t.k) < 1e-6 && Math.abs(now.x - t.x) < 0.5 && Math.abs(now.y - t.y) < 0.5) return; // already there
+    target = t;
+    if (Math.abs(now.k - t.k) < 1e-6 && Math.abs(now.x - t.x) < 0.5 && Math.abs(now.y - t.y) < 0.5) {
+      svg.interrupt(); // already there: a pan still on its way elsewhere stops here
+      return;
+    }
     svg.interrupt();
     return animate && !still?.matches ? svg.transition().duration(350).call(zoom.transform, t) : svg.call(zoom.transform, t);
   };
@@ -59,6 +69,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     const t = d3.zoomIdentity.translate(tx, (h - bounds.height * s) / 2).scale(s);
     svg.attr("data-fit", k >= s ? "all" : "active");
     apply(t, animate);
+    onCut([]);
   }
 
   /** Frame the graph for the current step. A graph whose smallest text stays
@@ -67,8 +78,9 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
    * scale with `focus` (the active node, its inputs and its outputs: boxes
    * {x, y, w, h}) inside the view, panning only when part of it is out.
    * Sets svg[data-fit] to "all" or "active". */
-  function frame(focus = null, animate = true) {
+  function frame(focus = null, animate = true, badges = []) {
     if (manual) return;
+    boxes = badges.length ? nodes.concat(badges) : nodes;
     const { w, h } = size();
     const lecture = document.body.classList.contains("lecture");
     const kMin = (lecture ? 20 : 11) / textPx;
@@ -76,10 +88,13 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     if (kAll >= kMin) {
       svg.attr("data-fit", "all");
       apply(d3.zoomIdentity.translate((w - bounds.width * kAll) / 2, (h - bounds.height * kAll) / 2).scale(kAll), animate);
+      onCut([]);
       return;
     }
     svg.attr("data-fit", "active");
-    if (!focus?.length) { fitAt(Math.max(kMin, kAll), animate); return; }
+    // Before the first step: the output end, where the backward pass starts.
+    if (!focus?.length && nodes.length) focus = [nodes[nodes.length - 1]];
+    if (!focus?.length) { fitAt(Math.max(kMin, kAll), animate); onCut([]); return; }
     const box = (bs) => [Math.min(...bs.map((b) => b.x - b.w / 2)) - 8, Math.max(...bs.map((b) => b.x + b.w / 2)) + 8,
       Math.min(...bs.map((b) => b.y - b.h / 2)) - 8, Math.max(...bs.map((b) => b.y + b.h / 2)) + 8];
     const fits = ([a0, a1, b0, b1]) => Math.min((w - PAD) / (a1 - a0), (h - PAD) / (b1 - b0));
@@ -87,24 +102,115 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     // tensor's grid of numbers is no use under 8 px (16 in lecture mode): where
     // tensor nodes side by side (on a phone) would need that, readable numbers
     // win and the active node (focus[0]) alone is kept whole at the readable scale.
-    const whole = box(focus);
-    const kFloor = focus.some((b) => b.tensor) ? (lecture ? 16 : 8) / textPx : 0;
-    const [x0, x1, y0, y1] = fits(whole) >= kFloor ? whole : box(focus.slice(0, 1));
+    // The current step's badges (marked `badge`) join the neighbourhood where
+    // it still fits at the readable scale.
+    const nodesOnly = focus.filter((b) => !b.badge);
+    let kept = nodesOnly;
+    for (const b of focus) if (b.badge && fits(box([...kept, b])) >= kMin) kept = [...kept, b];
+    const whole = box(kept);
+    const kFloor = nodesOnly.some((b) => b.tensor) ? (lecture ? 16 : 8) / textPx : 0;
+    const [x0, x1, y0, y1] = fits(whole) >= kFloor ? whole : box(nodesOnly.slice(0, 1));
     const k = Math.min(kMin, fits([x0, x1, y0, y1]));
-    const t = d3.zoomTransform(svg.node());
-    if (Math.abs(t.k - k) < 1e-6) {
-      const [a0, b0] = t.apply([x0, y0]);
-      const [a1, b1] = t.apply([x1, y1]);
-      if (a0 >= 0 && b0 >= 0 && a1 <= w && b1 <= h) return; // already in view: no motion
+    // Zooming in past the readable scale is allowed (up to the neighbourhood
+    // filling the view) when that keeps every node whole or wholly out.
+    const kHi = Math.max(k, Math.min(lecture ? 2.4 : 1.6, fits([x0, x1, y0, y1])));
+    const now = target ?? d3.zoomTransform(svg.node());
+    if (now.k >= k - 1e-6 && now.k <= kHi + 1e-6) {
+      const [a0, b0] = now.apply([x0, y0]);
+      const [a1, b1] = now.apply([x1, y1]);
+      // Already in view with no node cut at the edge: no motion.
+      if (a0 >= 0 && b0 >= 0 && a1 <= w && b1 <= h && cutAt(now.k, -now.x / now.k, -now.y / now.k, near([x0, x1, y0, y1], now.k)) === 0) {
+        onCut([]);
+        return;
+      }
     }
-    // Centre the neighbourhood, but never show empty space past the graph's ends.
+    const t = uncut([x0, x1, y0, y1], k, kHi);
+    apply(t, animate);
+    // What is still cut (a neighbourhood taller than the gaps allow) is the
+    // caller's to hide: a half-shown box reads as broken.
+    const cut = [];
+    cutAt(t.k, -t.x / t.k, -t.y / t.k, near([x0, x1, y0, y1], t.k), cut);
+    onCut(cut);
+  }
+
+  // Centre the neighbourhood, but never show empty space past the graph's ends;
+  // the clamp may not push the neighbourhood out: it wins over the graph's ends.
+  function centred([x0, x1, y0, y1], k) {
+    const { w, h } = size();
     const clampT = (c, view, span) => (span * k <= view ? (view - span * k) / 2 : Math.min(0, Math.max(view - span * k, c)));
     const tx = clampT(w / 2 - ((x0 + x1) / 2) * k, w, bounds.width);
     const ty = clampT(h / 2 - ((y0 + y1) / 2) * k, h, bounds.height);
-    // The clamp may not push the neighbourhood out: it wins over the graph's ends.
     const fx = x0 * k + tx < 0 || x1 * k + tx > w ? w / 2 - ((x0 + x1) / 2) * k : tx;
     const fy = y0 * k + ty < 0 || y1 * k + ty > h ? h / 2 - ((y0 + y1) / 2) * k : ty;
-    apply(d3.zoomIdentity.translate(fx, fy).scale(k), animate);
+    return [fx, fy];
+  }
+
+  /** The nodes a view of `box` at scale k or more could touch. */
+  function near([x0, x1, y0, y1], k) {
+    const { w, h } = size();
+    const W = w / k;
+    const H = h / k;
+    return boxes.filter((n) => n.x + n.w / 2 > x1 - W && n.x - n.w / 2 < x0 + W && n.y + n.h / 2 > y1 - H && n.y - n.h / 2 < y0 + H);
+  }
+
+  /** How many nodes the view's edge cuts (part in, part out) with its top
+   * left corner at (L, T) in graph units, at scale k. */
+  function cutAt(k, L, T, boxes, ids = null) {
+    const { w, h } = size();
+    const R = L + w / k;
+    const B = T + h / k;
+    let cut = 0;
+    for (const n of boxes) {
+      const a = n.x - n.w / 2, b = n.x + n.w / 2, c = n.y - n.h / 2, d = n.y + n.h / 2;
+      if (b <= L || a >= R || d <= T || c >= B) continue; // wholly out
+      if (a >= L && b <= R && c >= T && d <= B) continue; // wholly in
+      cut++;
+      ids?.push(n.id);
+    }
+    return cut;
+  }
+
+  /** A view of `box` at a scale from k to kHi in which no node is cut in half
+   * by the view's edge (a half-shown node reads as broken): its edges are
+   * tried just clear of each nearby node, the nearest to the centred view
+   * first. Fewest cut nodes wins, then the smallest scale (the most context),
+   * then the least motion away from the centred view. */
+  function uncut(box, k, kHi) {
+    const { w, h } = size();
+    const [x0, x1, y0, y1] = box;
+    const nearby = near(box, k);
+    const E = 3; // graph units kept clear of a node's border
+    const scales = kHi > k * 1.01 ? Array.from({ length: 9 }, (_, i) => k * (kHi / k) ** (i / 8)) : [k];
+    let best = null;
+    for (const s of scales) {
+      const W = w / s;
+      const H = h / s;
+      const [tx, ty] = centred(box, s);
+      const L0 = -tx / s;
+      const T0 = -ty / s;
+      // Edge positions along one axis that keep the neighbourhood in view:
+      // the centred one, and each just clear of a nearby node, either side.
+      const tries = (lo, hi, span, ends, p0) => {
+        const out = new Set([p0]);
+        for (const [a, b] of ends) for (const p of [a - E, b + E, a - E - span, b + E - span]) out.add(p);
+        return [...out].filter((p) => p <= lo + 0.5 && p + span >= hi - 0.5).sort((p, q) => Math.abs(p - p0) - Math.abs(q - p0)).slice(0, 16);
+      };
+      const Ls = tries(x0, x1, W, nearby.map((n) => [n.x - n.w / 2, n.x + n.w / 2]), L0);
+      const Ts = tries(y0, y1, H, nearby.map((n) => [n.y - n.h / 2, n.y + n.h / 2]), T0);
+      for (const L of Ls) {
+        for (const T of Ts) {
+          const cut = cutAt(s, L, T, nearby);
+          const moved = Math.hypot((L - L0) * s, (T - T0) * s);
+          if (!best || cut < best.cut || (cut === best.cut && moved < best.moved && s === best.s)) best = { cut, s, L, T, moved };
+        }
+      }
+      if (best?.cut === 0) break; // the smallest scale with nothing cut
+    }
+    if (!best) {
+      const [tx, ty] = centred(box, k);
+      return d3.zoomIdentity.translate(tx, ty).scale(k);
+    }
+    return d3.zoomIdentity.translate(-best.L * best.s, -best.T * best.s).scale(best.s);
   }
 
   function fitAt(s, animate) {
@@ -157,8 +263,9 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   return {
     // The smallest text in the graph is 14 px (12 px in a large graph's compact
     // boxes): never open below the scale that shows it at 11 px.
-    setBounds(width, height, readable) {
+    setBounds(width, height, readable, all = []) {
       bounds = { width, height };
+      nodes = boxes = all;
       textPx = readable ? 14 : 12;
       minFit = 11 / textPx;
       manual = false; // a new program is framed afresh
@@ -169,6 +276,8 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     visibleRect,
     isManual: () => manual,
     onResize(fn) { onResize = fn; },
+    /** fn(ids): the boxes the framed view still cuts at its edge, [] for none. */
+    onCut(fn) { onCut = fn; },
     zoomBy(f, animate = true) { manual = true; animate && !still?.matches ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
   };
 }
