@@ -127,12 +127,13 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   }
 
   // A node or an earlier step's badge that the framed view would cut in half
-  // is hidden instead (the current step's badges and the active part never are).
+  // is hidden instead. The framed part is whole by construction: the active
+  // node with its inputs and outputs (or, for tensors too big for that, the
+  // active node alone); the current step's badges are never hidden.
   zoom.onCut((ids) => {
     const c = current;
     if (!c) return;
-    const keep = new Set(neighbourhood(c)?.map((b) => b.id) ?? []);
-    const next = new Set(ids.filter((id) => !keep.has(id) && !c.currentBadges?.has(id)));
+    const next = new Set(ids.filter((id) => !c.currentBadges?.has(id)));
     for (const id of c.cutOff ?? []) if (!next.has(id)) cutOff(c, id, false);
     for (const id of next) cutOff(c, id, true); // again: a badge's class is rewritten on every step
     c.cutOff = next;
