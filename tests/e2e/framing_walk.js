@@ -22,7 +22,10 @@
   };
   const read = () => {
     const r = svg.getBoundingClientRect();
-    const vis = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
+    // What the user sees of the graph: the viewport's part, under the sticky controls (a phone).
+    const bar = doc.querySelector(".graph-panel > .toolbar");
+    const cover = bar && getComputedStyle(bar).position === "sticky" ? bar.getBoundingClientRect().bottom : 0;
+    const vis = [Math.max(r.left, 0), Math.max(r.top, 0, cover), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
     const boxes = {};
     const hidden = [];
     for (const g of svg.querySelectorAll("g.node")) {

@@ -171,6 +171,23 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   }
   zoom.onResize(refit);
 
+  // A phone: the page scrolls (to show the current entry, or by hand) and the
+  // sticky controls cover the graph's top; the active part is framed in what
+  // is left on screen.
+  zoom.insets(() => {
+    if (!current?.narrow) return null;
+    const r = svg.node().getBoundingClientRect();
+    const bar = document.querySelector(".graph-panel > .toolbar");
+    const cover = bar && getComputedStyle(bar).position === "sticky" ? bar.getBoundingClientRect().bottom : 0;
+    return { top: Math.max(0, cover - r.top), bottom: Math.max(0, r.bottom - innerHeight) };
+  });
+  // Scroll events come at most once a frame, before its animation callbacks:
+  // framing at once means the frame is painted framed.
+  window.addEventListener("scroll", () => {
+    if (!current?.narrow || current.compact || current.step === null) return;
+    if (svg.attr("data-fit") === "active") frameStep(current, false);
+  }, { passive: true });
+
   /** The × badges: the current step's edges, and (dimmer) every edge an
    * earlier backward step or the chosen path went through, so each gradient
    * on the graph has its factors on screen. */

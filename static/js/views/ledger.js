@@ -75,7 +75,10 @@ function makeRoom(el, model) {
   const chrome = panel.offsetHeight - panel.clientHeight + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
   // A tensor program's entries (lists of values) would take the graph's room: its panel scrolls as before.
   const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + 14);
-  const room = el._room?.model === model ? Math.max(el._room.need, need) : need;
+  // A phone's graph keeps its height whatever the panel takes: the panel fits
+  // the current entry, so no earlier line sits between the graph and it.
+  const phone = matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture");
+  const room = !phone && el._room?.model === model ? Math.max(el._room.need, need) : need;
   el._room = { model, need: room };
   panel.parentElement.style.setProperty("--entry-room", `${room}px`);
 }
@@ -89,8 +92,11 @@ function showOnPhone(el) {
   const r = cur.getBoundingClientRect();
   const bar = document.querySelector(".graph-panel > .toolbar")?.getBoundingClientRect().bottom ?? 0;
   const top = Math.max(bar, 0) + 4;
-  let dy = 0;
-  if (r.bottom > innerHeight - 4) dy = r.bottom - innerHeight + 8;
+  // Scroll down just enough for the entry's end; or back up (as far as the
+  // entry stays whole) when the sticky controls cover the graph's top.
+  const end = r.bottom - innerHeight + 8;
+  const graphTop = (document.querySelector("svg#graph")?.getBoundingClientRect().top ?? top) - top;
+  let dy = end > -4 ? Math.max(end, 0) : graphTop < 0 ? Math.max(end, graphTop) : 0;
   if (r.top - dy < top) dy = r.top - top; // taller than the screen: its start first
   if (Math.abs(dy) > 1) window.scrollBy(0, dy);
 }
@@ -114,6 +120,12 @@ function scrollToCurrent(el) {
   if (!cur) return;
   const top = cur.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
   const room = box.clientHeight - cur.offsetHeight;
+  // A phone: the entry at the panel's top, so the room left under it is not
+  // taken from the graph above (the page scrolls to the entry's end).
+  if (matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture")) {
+    box.scrollTop = top;
+    return;
+  }
   let target = room > 40 ? top - room + 24 : top - 8;
   // Never cut a line in half at the top: show the line the view would cut, whole.
   const boxTop = box.getBoundingClientRect().top - box.scrollTop;

@@ -44,6 +44,17 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     }
     return view;
   };
+  // The part of the view on screen: on a phone the page scrolls to show the
+  // current entry and the sticky controls cover the graph's top (insets()).
+  let insets = () => null;
+  let area = { w: 1, h: 1, top: 0 }; // the part framed into (y from its top), set by frame()
+  const shown = () => {
+    const { w, h } = size();
+    const v = insets();
+    if (!v) return { w, h, top: 0 };
+    const top = Math.max(0, Math.min(v.top, h - 120)); // never frame into less than 120 px
+    return { w, h: Math.max(120, h - top - Math.max(0, v.bottom)), top };
+  };
   const still = window.matchMedia?.("(prefers-reduced-motion: reduce)");
   // Where the view is going (a transition may still be on its way there):
   // framing compares against it, so a refit during a pan is not skipped.
@@ -97,35 +108,52 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     if (!focus?.length) { fitAt(Math.max(kMin, kAll), animate); onCut([]); return; }
     const box = (bs) => [Math.min(...bs.map((b) => b.x - b.w / 2)) - 8, Math.max(...bs.map((b) => b.x + b.w / 2)) + 8,
       Math.min(...bs.map((b) => b.y - b.h / 2)) - 8, Math.max(...bs.map((b) => b.y + b.h / 2)) + 8];
-    const fits = ([a0, a1, b0, b1]) => Math.min((w - PAD) / (a1 - a0), (h - PAD) / (b1 - b0));
     // The active node with its inputs and outputs, even at smaller text; but a
     // tensor's grid of numbers is no use under 8 px (16 in lecture mode): where
     // tensor nodes side by side (on a phone) would need that, readable numbers
     // win and the active node (focus[0]) alone is kept whole at the readable scale.
     // The current step's badges (marked `badge`) join the neighbourhood where
     // it still fits at the readable scale.
-    const nodesOnly = focus.filter((b) => !b.badge);
-    let kept = nodesOnly;
-    for (const b of focus) if (b.badge && fits(box([...kept, b])) >= kMin) kept = [...kept, b];
-    const whole = box(kept);
-    const kFloor = nodesOnly.some((b) => b.tensor) ? (lecture ? 16 : 8) / textPx : 0;
-    const [x0, x1, y0, y1] = fits(whole) >= kFloor ? whole : box(nodesOnly.slice(0, 1));
-    const k = Math.min(kMin, fits([x0, x1, y0, y1]));
-    // Zooming in past the readable scale is allowed (up to the neighbourhood
-    // filling the view) when that keeps every node whole or wholly out.
-    const kHi = Math.max(k, Math.min(lecture ? 2.4 : 1.6, fits([x0, x1, y0, y1])));
-    const now = target ?? d3.zoomTransform(svg.node());
+    const plan = () => {
+      const fits = ([a0, a1, b0, b1]) => Math.min((w - PAD) / (a1 - a0), (area.h - PAD) / (b1 - b0));
+      const nodesOnly = focus.filter((b) => !b.badge);
+      let kept = nodesOnly;
+      for (const b of focus) if (b.badge && fits(box([...kept, b])) >= kMin) kept = [...kept, b];
+      const whole = box(kept);
+      const kFloor = nodesOnly.some((b) => b.tensor) ? (lecture ? 16 : 8) / textPx : 0;
+      const at = fits(whole) >= kFloor ? whole : box(nodesOnly.slice(0, 1));
+      // Zooming in past the readable scale is allowed (up to the neighbourhood
+      // filling the view) when that keeps every node whole or wholly out.
+      const k = Math.min(kMin, fits(at));
+      return { at, k, kHi: Math.max(k, Math.min(lecture ? 2.4 : 1.6, fits(at))) };
+    };
+    area = shown();
+    let p = plan();
+    // Less than the readable size in the part on screen: smaller text where
+    // most of the view is on screen (the neighbourhood stays in sight, as for
+    // a neighbourhood too big for the view); else the page is scrolled away
+    // from the graph, which is framed as a whole view.
+    if (p.k < kMin - 1e-9 && area.h < h * 0.6) {
+      area = { w, h, top: 0 };
+      p = plan();
+    }
+    const { k, kHi } = p;
+    const [x0, x1, y0, y1] = p.at;
+    const { h: hs, top } = area;
+    // From here on, y is measured from the top of the part on screen.
+    const real = target ?? d3.zoomTransform(svg.node());
+    const now = d3.zoomIdentity.translate(real.x, real.y - top).scale(real.k);
     if (now.k >= k - 1e-6 && now.k <= kHi + 1e-6) {
       const [a0, b0] = now.apply([x0, y0]);
       const [a1, b1] = now.apply([x1, y1]);
       // Already in view with no node cut at the edge: no motion.
-      if (a0 >= 0 && b0 >= 0 && a1 <= w && b1 <= h && cutAt(now.k, -now.x / now.k, -now.y / now.k, near([x0, x1, y0, y1], now.k)) === 0) {
+      if (a0 >= 0 && b0 >= 0 && a1 <= w && b1 <= hs && cutAt(now.k, -now.x / now.k, -now.y / now.k, near([x0, x1, y0, y1], now.k)) === 0) {
         onCut([]);
         return;
       }
     }
     const t = uncut([x0, x1, y0, y1], k, kHi);
-    apply(t, animate);
+    apply(d3.zoomIdentity.translate(t.x, t.y + top).scale(t.k), animate);
     // What is still cut (a neighbourhood taller than the gaps allow) is the
     // caller's to hide: a half-shown box reads as broken.
     const cut = [];
@@ -136,7 +164,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   // Centre the neighbourhood, but never show empty space past the graph's ends;
   // the clamp may not push the neighbourhood out: it wins over the graph's ends.
   function centred([x0, x1, y0, y1], k) {
-    const { w, h } = size();
+    const { w, h } = area;
     const clampT = (c, view, span) => (span * k <= view ? (view - span * k) / 2 : Math.min(0, Math.max(view - span * k, c)));
     const tx = clampT(w / 2 - ((x0 + x1) / 2) * k, w, bounds.width);
     const ty = clampT(h / 2 - ((y0 + y1) / 2) * k, h, bounds.height);
@@ -147,7 +175,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
 
   /** The nodes a view of `box` at scale k or more could touch. */
   function near([x0, x1, y0, y1], k) {
-    const { w, h } = size();
+    const { w, h } = area;
     const W = w / k;
     const H = h / k;
     return boxes.filter((n) => n.x + n.w / 2 > x1 - W && n.x - n.w / 2 < x0 + W && n.y + n.h / 2 > y1 - H && n.y - n.h / 2 < y0 + H);
@@ -156,7 +184,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   /** How many nodes the view's edge cuts (part in, part out) with its top
    * left corner at (L, T) in graph units, at scale k. */
   function cutAt(k, L, T, boxes, ids = null) {
-    const { w, h } = size();
+    const { w, h } = area;
     const R = L + w / k;
     const B = T + h / k;
     let cut = 0;
@@ -176,7 +204,7 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
    * first. Fewest cut nodes wins, then the smallest scale (the most context),
    * then the least motion away from the centred view. */
   function uncut(box, k, kHi) {
-    const { w, h } = size();
+    const { w, h } = area;
     const [x0, x1, y0, y1] = box;
     const nearby = near(box, k);
     const E = 3; // graph units kept clear of a node's border
@@ -276,6 +304,8 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     visibleRect,
     isManual: () => manual,
     onResize(fn) { onResize = fn; },
+    /** fn() → {top, bottom}: px of the view hidden at its top and bottom (or null). */
+    insets(fn) { insets = fn; },
     /** fn(ids): the boxes the framed view still cuts at its edge, [] for none. */
     onCut(fn) { onCut = fn; },
     zoomBy(f, animate = true) { manual = true; animate && !still?.matches ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
