@@ -74,10 +74,10 @@ function makeRoom(el, model) {
   const cs = getComputedStyle(panel);
   const chrome = panel.offsetHeight - panel.clientHeight + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
   // A tensor program's entries (lists of values) would take the graph's room: its panel scrolls as before.
-  const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + 14);
   // A phone's graph keeps its height whatever the panel takes: the panel fits
   // the current entry, so no earlier line sits between the graph and it.
   const phone = matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture");
+  const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + (phone ? 0 : 14));
   const room = !phone && el._room?.model === model ? Math.max(el._room.need, need) : need;
   el._room = { model, need: room };
   panel.parentElement.style.setProperty("--entry-room", `${room}px`);
