@@ -55,6 +55,10 @@ def test_tensor_graph_opens_whole_at_the_output_and_marks_the_elementwise_produc
     title = page.locator(f"svg#graph g.node[data-id='{mul['id']}'] text.title")
     expect(title).to_have_text("X ⊙ w")
     times = page.locator("#legend [data-mark=mark-times]")
+    # a tensor program's legend is folded to one line on a laptop: its button opens the rest
+    expect(times).to_be_hidden()
+    page.locator("#legend .legend-toggle").click()
+    expect(page.locator("#legend .legend-toggle")).to_have_attribute("aria-expanded", "true")
     expect(times).to_be_visible()
     expect(times).to_contain_text("not a dot product")
     expect(times).to_contain_text("broadcast")

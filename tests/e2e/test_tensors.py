@@ -109,7 +109,11 @@ def test_the_worked_matmul_entry_matches_for_any_entry_chosen(page: Page, api, p
     trace, st = at_first_matmul(page, api, program)
     rows = page.locator("#ledger .is-current .ledger-row")
     for i, e in enumerate(st["edges"]):
+        # one edge's explanation at a time: its tab in the entry's head shows it
+        edge = rows.nth(i).get_attribute("data-edge")
+        page.locator(f"#ledger .is-current .explain-tab[data-edge='{edge}']").click()
         worked = rows.nth(i).locator(".worked-entry")
+        expect(worked).to_be_visible()
         # as the engine wrote it
         engine_text = pretty(e["explain"]["worked"]["text"])
         expect(worked.locator(".worked-text")).to_have_text(engine_text)

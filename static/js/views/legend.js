@@ -55,6 +55,15 @@ export function renderLegend(el) {
   keys.append("span").text("NaN / ∞");
   // The depth is log10 |∇|: one shade per power of ten, so −6 and −18 look alike.
   keys.append("span").attr("class", "legend-note").text("depth: one shade per power of ten (log), so ×3 barely shows");
+  // A tensor program on a laptop folds the key to one line (framing.css), so the
+  // graph keeps its height beside a long ledger entry: this opens the rest.
+  const more = root.append("button").attr("type", "button").attr("class", "legend-toggle")
+    .attr("aria-expanded", "false").text("all keys ▸")
+    .on("click", () => {
+      const open = !el.classList.contains("is-open");
+      el.classList.toggle("is-open", open);
+      more.attr("aria-expanded", String(open)).text(open ? "fewer keys ◂" : "all keys ▸");
+    });
 }
 
 /** "L = loss, the output": the one place the page says what L is. A program
