@@ -206,6 +206,12 @@ def test_another_edges_explanation_opens_by_click_and_by_keyboard(
     expect(laptop.locator("#step-counter")).to_have_text(f"{F + B} / {F + B}")
     # Only the chosen tab is in the tab order.
     assert [tabs.nth(i).get_attribute("tabindex") for i in range(2)] == ["0", "-1"]
+    # The other edge on the graph chooses that edge; then back with the first.
+    for i in (1, 0):
+        edge = rows.nth(i).get_attribute("data-edge")
+        laptop.locator(f"svg#graph path.edge[data-edge='{edge}']").dispatch_event("click")
+        expect(tabs.nth(i)).to_have_attribute("aria-selected", "true")
+        expect(rows.nth(i).locator(".edge-explain")).to_be_visible()
     # A cell of the other input's ∇ on the graph chooses its edge and works that entry out.
     other = st["edges"][1]
     node = laptop.locator(f"svg#graph g.node[data-id='{other['to']}']")

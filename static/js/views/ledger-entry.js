@@ -262,6 +262,12 @@ if (typeof document !== "undefined") {
     sel.dispatchEvent(new Event("change"));
     sel.focus();
   });
+  // A click on an edge's badge in the graph explains that edge in the current entry.
+  document.addEventListener("click", (ev) => {
+    const at = ev.target.closest?.("svg#graph [data-edge]");
+    const edge = at?.getAttribute("data-edge");
+    if (edge) document.querySelector("#ledger .is-current")?._explain?.((row) => row.attr("data-edge") === edge);
+  });
 }
 
 /** Source text inside the engine's sentences, written as the page writes formulas:
