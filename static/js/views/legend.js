@@ -7,7 +7,7 @@ import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
 const MARKS = [
   ["mark-chip", "∇ g", "∂L/∂node so far (? not yet)"],
   ["mark-partial", "∇ g (1 of 2)", "sum waiting for more (+=)"],
-  ["mark-none", "no ∇", "constant or class index: no gradient needed"],
+  ["mark-none", "no ∇", "constant or class index"],
   ["mark-edge", "× local", "edge: local derivative; beside it upstream × local = contribution (dim: earlier step)"],
   ["mark-active", "", "current node"],
   ["mark-border", "", "border = ∇ colour"],
