@@ -7,10 +7,12 @@ other edge's is one click, key or tensor cell away, with the trace's numbers."""
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.parse
 
 import pytest
+from chainrule import show
 from chainrule.language.examples import example
 from playwright.sync_api import Browser, Page, expect
 
@@ -99,11 +101,11 @@ def neighbourhood_fits_readable(trace: dict, s: dict) -> bool:
     return width * k <= s["graph"][0] - 8 and height * k <= s["graph"][1] - 8
 
 
-def assert_whole(s: dict, at: str) -> None:
+def assert_whole(s: dict, at: str, height: int = 800) -> None:
     box, clip = s["entry"], s["clip"]
     assert box[1] >= clip[1] - 1 and box[3] <= clip[3] + 1, (
         f"{at}: the current entry {box} is cut by {clip}")
-    assert box[1] >= 0 and box[3] <= 800 + 1, f"{at}: the current entry {box} leaves the screen"
+    assert box[1] >= 0 and box[3] <= height + 1, f"{at}: the current entry {box} leaves the screen"
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
@@ -224,3 +226,42 @@ def test_another_edges_explanation_opens_by_click_and_by_keyboard(
     expect(worked).to_have_attribute("data-entry", index)
     assert close(parse(worked.get_attribute("data-value")),
                  at_index(other["contribution"], [int(x) for x in index.split(",")]))
+
+
+@pytest.mark.parametrize("name", ["classifier", "mlp"])
+def test_a_notebook_frame_shows_a_tensor_steps_entry_whole(browser: Browser, name: str):
+    """The standalone file (chainrule.show) in a 1000 × 760 iframe, as a notebook
+    shows it: the same entry, whole at every backward step, whichever edge is explained."""
+    program = PROGRAMS[name]
+    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, reduced_motion="reduce")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    shown = show(program)
+    doc = html.escape(shown.html(), quote=True)
+    page.set_content(
+        f'<iframe srcdoc="{doc}" sandbox="allow-scripts" width="1000" height="760"></iframe>')
+    expect(page.frame_locator("iframe").locator("body")).to_have_attribute("data-ready", "true")
+    (frame,) = [f for f in page.frames if f != page.main_frame]
+    key = "k => document.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true}))"
+    total = len(shown.trace["forward"]) + len(shown.trace["backward"])
+    frame.evaluate(key, "Home")
+    entry = frame.locator("[data-current-entry]")
+    backward = 0
+    for k in range(1, total + 1):
+        frame.evaluate(key, "ArrowRight")
+        s = frame.evaluate(READ)
+        assert s["counter"] == f"{k} / {total}"
+        if not entry.get_attribute("class") or "is-backward" not in entry.get_attribute("class"):
+            continue
+        backward += 1
+        assert_whole(s, f"{name} in a notebook frame, step {k}", 760)
+        tabs = entry.locator(".explain-tab")
+        for t in range(tabs.count()):
+            tabs.nth(t).dispatch_event("click")
+            expect(tabs.nth(t)).to_have_attribute("aria-selected", "true")
+            at = f"{name} in a notebook frame, step {k}, edge {t}"
+            assert_whole(frame.evaluate(READ), at, 760)
+    assert backward == len(shown.trace["backward"])
+    ctx.close()
+    assert not errors, errors
