@@ -43,8 +43,18 @@ export function buildModel(trace) {
   for (const n of nodes) n.inputs.forEach((src, slot) => edges.push({ id: `${src}>${n.id}#${slot}`, source: src, target: n.id, slot }));
   return {
     trace, nodes, byId, edges, consumers, F, B, total: F + B, forwardAt, gradEvents,
-    arrivals, edgeAt, outputId: trace.output, eqEvents: null,
+    arrivals, edgeAt, outputId: trace.output, eqEvents: null, noGrad: takesNoGradient(trace, consumers, arrivals),
   };
+}
+
+/** Nodes that take no gradient: constants (and ops over constants only: grad
+ * null), and a leaf whose consumers the backward pass reaches without ever
+ * pushing into it: it feeds only an input with no derivative (cross_entropy's
+ * class index). A leaf no path to the output uses keeps its gradient of 0. */
+function takesNoGradient(trace, consumers, arrivals) {
+  const stepped = new Set(trace.backward.map((st) => st.node));
+  return new Set(trace.nodes.filter((n) => n.id !== trace.output && (n.grad === null || n.grad === undefined
+    || (arrivals.get(n.id).length === 0 && consumers.get(n.id).some((c) => stepped.has(c))))).map((n) => n.id));
 }
 
 /** Active node id at step k, and the phase name. */
@@ -74,7 +84,9 @@ export function shownAt(m, node, k, eq = false) {
       if (!ev.seed) got++;
     }
   }
-  return { value, grad: grad === null ? undefined : grad, got, of };
+  // none: this node takes no gradient at any step ("no ∇", not "∇ ?").
+  if (m.noGrad.has(node.id)) return { value, grad: undefined, got, of, none: true };
+  return { value, grad: grad === null ? undefined : grad, got, of, none: false };
 }
 
 /** Graph edge ids of a backward step's trace edges. An input used twice by

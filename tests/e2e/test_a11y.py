@@ -123,7 +123,10 @@ def test_no_serious_or_critical_violations(page: Page, api, page_problems, state
         page_problems.allow(pattern)
     page.set_viewport_size({"width": width, "height": 900})
     state(page, api)
-    page.wait_for_timeout(300)  # transitions settle: axe reads final colours
+    # Transitions settle: axe reads final colours (a loaded machine runs them late).
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running'"
+                           " || a.effect?.getTiming().iterations === Infinity)", timeout=15_000)
+    page.wait_for_timeout(300)
     assert serious(page) == []
 
 

@@ -207,7 +207,7 @@ def test_a_notebook_frame_1000_px_wide_frames_like_the_page(make_page, live_serv
     from chainrule import trace_program
 
     page = make_page(1100, 900)
-    for name in ("seed", "fanout", "net"):
+    for name in ("seed", "fanout", "neuron", "net"):
         program = PROGRAMS[name]
         trace = trace_program(program)
         doc = html.escape(show(program).html(), quote=True)
@@ -217,8 +217,10 @@ def test_a_notebook_frame_1000_px_wide_frames_like_the_page(make_page, live_serv
         inner = page.frame_locator("iframe")
         expect(inner.locator("body")).to_have_attribute("data-ready", "true")
         (frame,) = [f for f in page.frames if f != page.main_frame]
-        # The notebook frame's ledger keeps its own height (standalone.css).
-        check_walk(frame, trace, name, 11, "a 1000 px iframe", entry_whole=set())
+        # The frame's ledger grows to the current entry as the page's does
+        # (standalone.css), its legend folded to one line: the entry is whole.
+        check_walk(frame, trace, name, 11, "a 1000 px iframe",
+                   entry_whole={"seed", "fanout", "neuron", "net"})
 
 
 def fit_state(page: Page) -> dict:

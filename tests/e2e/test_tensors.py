@@ -109,7 +109,11 @@ def test_the_worked_matmul_entry_matches_for_any_entry_chosen(page: Page, api, p
     trace, st = at_first_matmul(page, api, program)
     rows = page.locator("#ledger .is-current .ledger-row")
     for i, e in enumerate(st["edges"]):
+        # one edge's explanation at a time: its tab in the entry's head shows it
+        edge = rows.nth(i).get_attribute("data-edge")
+        page.locator(f"#ledger .is-current .explain-tab[data-edge='{edge}']").click()
         worked = rows.nth(i).locator(".worked-entry")
+        expect(worked).to_be_visible()
         # as the engine wrote it
         engine_text = pretty(e["explain"]["worked"]["text"])
         expect(worked.locator(".worked-text")).to_have_text(engine_text)
@@ -241,3 +245,40 @@ def test_clicking_an_entry_on_a_node_works_that_entry_out(page: Page, api):
     expect(worked.locator(".worked-text")).to_contain_text("∂L/∂X₁₁ = g₁₀·W₁₀ = ")
     # the click works the entry out; it does not also open the node's enlarged view
     expect(page.locator("svg#graph .expanded")).to_have_count(0)
+
+
+CLASS_INDEX = "z = [2.0, 0.5, -1.0]\nc = 0\nunused = 4.0\nloss = cross_entropy(z, c)"
+
+
+@pytest.mark.parametrize("program", ["classifier", CLASS_INDEX], ids=["tensor-y", "scalar-c"])
+def test_a_class_index_shows_no_gradient_like_a_constant(page: Page, api, examples, program):
+    """cross_entropy's class index takes no gradient: its node says "no ∇" at
+    every step (never "∇ ?", as if one were still to come), as the node table does."""
+    program = examples[program]["program"] if program in examples else program
+    trace = trace_for(api, program)
+    name = "y" if "y = " in program else "c"
+    index = next(n for n in trace["nodes"] if n["label"] == name)
+    ce = next(n for n in trace["nodes"] if n["op"] == "cross_entropy")
+    assert ce["inputs"][1] == index["id"]
+    assert all(e["to"] != index["id"] for st in trace["backward"] for e in st["edges"])
+    page.goto("/")
+    build(page, program, trace)
+    node = page.locator(f"svg#graph g.node[data-id='{index['id']}']")
+    F, B = len(trace["forward"]), len(trace["backward"])
+    for k in range(F + 1, F + B + 1):
+        go_slider(page, k)
+        expect(page.locator("#step-counter")).to_have_text(f"{k} / {F + B}")
+        expect(node).to_have_attribute("data-grad", "")
+        if index["shape"]:
+            expect(node.locator(".nums-grad .nums-label")).to_have_text("no ∇")
+            expect(node.locator(".nums-grad .num-cell:visible")).to_have_count(0)
+        else:
+            expect(node.locator(".grad-chip text")).to_have_text("no ∇")
+        assert "?" not in node.text_content()
+        row = page.locator("#node-table tbody tr").nth(trace["nodes"].index(index))
+        expect(row.locator("td").nth(3)).to_have_text("no ∇: takes no gradient")
+    # A leaf the output does not use keeps its gradient of 0 at the end.
+    unused = next((n for n in trace["nodes"] if n["label"] == "unused"), None)
+    if unused:
+        chip = page.locator(f"svg#graph g.node[data-id='{unused['id']}'] .grad-chip text")
+        expect(chip).to_have_text("∇ 0")

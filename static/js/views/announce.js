@@ -103,7 +103,7 @@ export function renderNodeTable(table, m, k) {
     const cells = table._rows.get(id);
     const shown = shownAt(m, m.byId.get(id), k);
     setText(cells[2], shown.value === undefined ? "not yet" : cellText(shown.value));
-    setText(cells[3], shown.grad === undefined ? "not yet" : cellText(shown.grad));
+    setText(cells[3], shown.none ? "no ∇: takes no gradient" : shown.grad === undefined ? "not yet" : cellText(shown.grad));
   }
 }
 
@@ -137,7 +137,7 @@ function label(el, n, m, k) {
   const shown = shownAt(m, n, k);
   const what = n.kind === "op" ? `${nodeName(n, m)} = ${n.text || n.op}` : `${n.kind} ${nodeName(n, m)}`;
   const value = shown.value === undefined ? "no value yet" : `value ${num(shown.value)}`;
-  const grad = shown.grad === undefined ? "no gradient yet" : `gradient ${num(shown.grad)}`;
+  const grad = shown.none ? "takes no gradient" : shown.grad === undefined ? "no gradient yet" : `gradient ${num(shown.grad)}`;
   el.setAttribute("tabindex", "0");
   if (!el.getAttribute("role")) el.setAttribute("role", "img");
   el.setAttribute("aria-label", `${what}: ${value}, ${grad}`);

@@ -52,6 +52,7 @@ function forwardEntry(li, head, m, node, full) {
 
 function backwardEntry(li, head, m, node, st, j, opts) {
   const name = gradName(node, m);
+  li.classed("is-tensor", Array.isArray(st.grad) || st.edges.some((e) => Array.isArray(e.contribution)));
   const isOut = node.id === m.outputId;
   span(head, "badge backward", "backward");
   span(head, "what", ` at ${statement(node, m)}`);
@@ -61,14 +62,71 @@ function backwardEntry(li, head, m, node, st, j, opts) {
     span(up, "result", num(st.grad));
     if (opts.full) span(up, "why", `  Start here: L is ${outputName(node)}, the output, and it changes one for one with itself. Every gradient below is this 1 passed back through the chain rule.`);
   } else {
-    span(up, "sym", `upstream ∂L/∂${name} = `);
+    // A tensor upstream is named g once here (as the rule and the worked entry
+    // name it), so each edge's contribution reads g ⊙ local without repeating it.
+    span(up, "sym", opts.full && Array.isArray(st.grad) ? `upstream g = ∂L/∂${name} = ` : `upstream ∂L/∂${name} = `);
     values(up, "result", st.grad);
     const n = fanIn(m, node.id);
     if (opts.full) span(up, "why", n > 1 ? `  complete: the sum of its ${n} contributions` : "  complete: it has one consumer");
   }
   if (!st.edges.length && opts.full) li.append("p").attr("class", "muted").text("No input of this node takes a gradient.");
-  st.edges.forEach((e, i) => edgeRow(li, m, node, st, j, i, opts));
+  const rows = st.edges.map((e, i) => edgeRow(li, m, node, st, j, i, opts));
+  if (opts.full) explainTabs(li, head, m, st, rows, opts.onFocusEdge);
   if (opts.full) for (const w of node.warnings || []) li.append("p").attr("class", "warning").text(`⚠ ${w}`);
+}
+
+/** A tensor step with two or more edges explains one edge at a time (what
+ * its op does backward, the shapes, an entry worked out), so the whole entry
+ * stays beside the graph; every edge keeps its local, contribution and
+ * gradient rows. Tabs in the entry's head choose the edge (the first by
+ * default; the choice is kept while the step is redrawn). */
+function explainTabs(li, head, m, st, rows, onFocusEdge) {
+  const items = rows.map((row, i) => ({ row, i, panel: row.select(".edge-explain") })).filter((t) => !t.panel.empty());
+  if (items.length < 2) return;
+  const el = li.node();
+  const key = el.dataset.step;
+  const kept = el._explained?.n ?? 0;
+  const bar = head.append("span").attr("class", "explain-tabs").attr("role", "tablist")
+    .attr("aria-label", "Explain one edge: its rule, shapes and a worked entry");
+  span(bar, "explain-tabs-label muted", "explain");
+  const tabs = items.map(({ row, i, panel }, n) => {
+    const edge = row.attr("data-edge");
+    const id = `explain-${key}-${i}`;
+    panel.attr("id", `${id}-panel`).attr("role", "tabpanel").attr("aria-labelledby", id);
+    return bar.append("button").attr("type", "button").attr("role", "tab").attr("id", id)
+      .attr("class", "explain-tab").attr("data-edge", edge).attr("data-to", row.attr("data-to"))
+      .attr("aria-controls", `${id}-panel`).text(`∂L/∂${clip(gradName(m.byId.get(st.edges[i].to), m), 14)}`)
+      .on("click", (ev) => { ev.stopPropagation(); pick(n, false); })
+      .on("focus", () => onFocusEdge?.(edge)).on("blur", () => onFocusEdge?.(null))
+      .on("keydown", (ev) => {
+        const to = { ArrowRight: n + 1, ArrowLeft: n - 1, Home: 0, End: items.length - 1 }[ev.key];
+        if (to === undefined) return;
+        ev.preventDefault(); // a move between tabs, not a step (the page's ← → step elsewhere)
+        ev.stopPropagation();
+        pick((to + items.length) % items.length, true);
+      });
+  });
+  function pick(n, focus) {
+    el._explained = { key, n };
+    items.forEach((t, q) => {
+      t.row.classed("is-explained", q === n);
+      t.panel.attr("hidden", q === n ? null : "");
+      tabs[q].attr("aria-selected", String(q === n)).attr("tabindex", q === n ? 0 : -1);
+    });
+    if (focus) tabs[n].node().focus();
+    // The ledger makes room for the taller explanation (views/ledger.js).
+    el.dispatchEvent(new CustomEvent("chainrule:explained", { bubbles: true }));
+  }
+  // By default the edge whose input was broadcast (its gradient is a sum, the
+  // step's surprise), else the first.
+  const summed = items.findIndex((t) => !t.panel.select("[data-sum-axis]").empty());
+  pick(el._explained?.key === key ? Math.min(kept, items.length - 1) : Math.max(0, summed), false);
+  // The graph's tensor cells and edges choose an edge here too (listeners below).
+  el._explain = (pred) => {
+    const n = items.findIndex((t) => pred(t.row));
+    if (n >= 0) pick(n, false);
+    return n >= 0;
+  };
 }
 
 function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
@@ -113,11 +171,18 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
   const con = row.append("p").attr("class", "line contribution");
   span(con, "tag tag-contribution", "contribution");
   span(con, "sym", `to ${clip(inName, 24)}: `);
-  if (e.local === null) {
-    factor(con, st.grad, "upstream");
+  const g = full && Array.isArray(st.grad) ? "g" : null;
+  const around = e.local_formula?.split("upstream") ?? [];
+  if (e.local === null && g && around.length === 2) {
+    // matmul: the contribution is the formula itself, with g in it (g @ W2ᵀ, hᵀ @ g)
+    if (around[0]) span(con, "op", around[0]);
+    factor(con, st.grad, "upstream", g);
+    span(con, "op", `${around[1]} = `);
+  } else if (e.local === null) {
+    factor(con, st.grad, "upstream", g);
     span(con, "op", ` → ${e.local_formula} = `);
   } else {
-    factor(con, st.grad, "upstream");
+    factor(con, st.grad, "upstream", g);
     span(con, "op", Array.isArray(st.grad) || Array.isArray(e.local) ? " ⊙ " : " × ");
     factor(con, e.local, "local");
     // A broadcast input gets the product summed back to its own shape, a reduction's
@@ -126,8 +191,12 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     span(con, "op", e.explain?.sum_over ? " → summed → " : rule === "sum" || rule === "mean" ? ` → copied to ${shapeOf(input.shape)} → ` : " = ");
   }
   values(con, "result", e.contribution);
-  if (tensor && full && e.explain) tensorLines(row, m, node, st, e, at.slot);
-  else if (tensor && full) tensorShapes(row, m, node, input, at.slot, e);
+  // What the op does backward, for this edge (one edge's at a time: explainTabs).
+  if (tensor && full) {
+    const how = row.append("div").attr("class", "edge-explain");
+    if (e.explain) tensorLines(how, m, node, st, e, at.slot);
+    else tensorShapes(how, m, node, input, at.slot, e);
+  }
   // 3. the gradient so far: the contributions counted up to this edge
   const terms = termsAt(m, j, i);
   const total = fanIn(m, e.to);
@@ -148,7 +217,10 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     });
     span(sum, "op", " = ");
   }
-  values(sum, "result", e.grad_after);
+  // A tensor's one contribution so far is its gradient so far: said, not written out twice.
+  if (full && terms.length === 1 && Array.isArray(e.grad_after) && flatten(e.grad_after).length > 3) {
+    span(sum, "result same-as", "the contribution above").attr("title", tensorText(e.grad_after));
+  } else values(sum, "result", e.grad_after);
   const note = total === 1 ? "its only contribution: complete"
     : terms.length < total ? `${terms.length} of ${total} contributions so far (+=)` : `${total} of ${total} contributions: complete`;
   span(sum, "count", `  ${note}`);
@@ -161,17 +233,20 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
     span(w, "tag tag-wrong", "with =");
     span(w, "sym", `the upstream was already wrong, so this edge pushes ${num(eqContribution(m, j, i))}`);
   }
+  return row;
 }
 
 function eqSame(m, j, i) {
   return eqContribution(m, j, i) === m.trace.backward[j].edges[i].contribution;
 }
 
-function factor(parent, v, label) {
+function factor(parent, v, label, name = null) {
   const f = parent.append("span").attr("class", `factor factor-${label}`);
-  if (Array.isArray(v)) values(f, "fv", v);
+  if (Array.isArray(v) && name) f.append("span").attr("class", "fv").attr("data-values", raw(v)).attr("title", `${name}: the ${label} written out above`).text(name);
+  else if (Array.isArray(v)) values(f, "fv", v);
   else f.append("span").attr("class", "fv").text(term(v));
-  f.append("span").attr("class", "fl").text(label);
+  // g is named the upstream in its own line: here the label is for screen readers.
+  f.append("span").attr("class", name && Array.isArray(v) ? "fl visually-hidden" : "fl").text(label);
 }
 
 // A click on an entry of a tensor node (node.js) works that entry out in the
@@ -182,9 +257,16 @@ if (typeof document !== "undefined") {
     const sel = document.querySelector(`#ledger .is-current .ledger-row[data-to="${CSS.escape(id)}"] .worked-entry select`);
     if (!sel || ![...sel.options].some((o) => o.value === index)) return;
     ev.preventDefault();
+    document.querySelector("#ledger .is-current")?._explain?.((row) => row.attr("data-to") === id);
     sel.value = index;
     sel.dispatchEvent(new Event("change"));
     sel.focus();
+  });
+  // A click on an edge's badge in the graph explains that edge in the current entry.
+  document.addEventListener("click", (ev) => {
+    const at = ev.target.closest?.("svg#graph [data-edge]");
+    const edge = at?.getAttribute("data-edge");
+    if (edge) document.querySelector("#ledger .is-current")?._explain?.((row) => row.attr("data-edge") === edge);
   });
 }
 
@@ -205,10 +287,13 @@ function tensorLines(row, m, node, st, e, slot) {
   span(p, "tag tag-shape", "shapes");
   span(p, "sym", pretty(ex.shapes));
   if (ex.sum_over) {
-    const s = row.append("p").attr("class", "line shapes broadcast").attr("data-sum-axis", ex.sum_over.axes.join(","));
-    span(s, "tag tag-shape", "sum");
+    // In the shapes' line: the product's shape, then the sum back to the input's.
+    // The broadcast rule's own text already says why it sums: then only what.
     const axes = ex.sum_over.axes;
-    span(s, "sym", `sum over the broadcast ax${axes.length === 1 ? "is" : "es"} ${axes.join(", ")}: ${ex.sum_over.text}. ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the entries it was copied to.`);
+    const why = ex.rule === "broadcast" ? "" : ` ${inputName(m, input.id)} was broadcast in the forward pass, so its gradient adds up the entries it was copied to.`;
+    span(p, "op", "; ");
+    span(p, "sym broadcast", `sum over the broadcast ax${axes.length === 1 ? "is" : "es"} ${axes.join(", ")}: ${ex.sum_over.text}.${why}`)
+      .attr("data-sum-axis", axes.join(","));
   }
   if (!ex.worked) return;
   const w = row.append("p").attr("class", "line worked-entry").attr("data-entry", ex.worked.entry.join(","))

@@ -20,6 +20,11 @@ export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false 
       : "Build a graph, then step through it: forward to compute values, backward to push gradients.");
     return;
   }
+  // Another edge's explanation chosen: room for it, and the entry kept whole in view.
+  if (!el._onExplained) {
+    el._onExplained = () => { if (el._history) { makeRoom(el, el._history.model); scrollToCurrent(el); } };
+    el.addEventListener("chainrule:explained", el._onExplained);
+  }
   const first = Math.max(1, step - HISTORY_MAX);
   // In the backward pass the forward steps fold away: their values are on the graph.
   const fold = a.phase === "backward" && first <= model.F;
@@ -65,19 +70,20 @@ export function renderLedger(el, model, step, { onFocusEdge, onJump, eq = false 
 
 /** The current entry is read whole, never cut by its panel: the panel is
  * given (framing.css, `--entry-room`) the height of the tallest entry of this
- * program so far, so the graph above does not change size on every step
- * (scalar programs: a tensor entry can be longer than any screen). */
+ * program so far, so the graph above does not change size on every step. */
 function makeRoom(el, model) {
   const cur = el.querySelector(".is-current");
   const panel = el.closest(".ledger-panel");
   if (!cur || !panel?.parentElement) return;
   const cs = getComputedStyle(panel);
   const chrome = panel.offsetHeight - panel.clientHeight + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
-  // A tensor program's entries (lists of values) would take the graph's room: its panel scrolls as before.
+  // A tensor program's entries explain one edge at a time (ledger-entry.js) and
+  // its legend folds to one line, so its panel grows too; framing.css caps it
+  // where the graph would drop under its usable height.
   // A phone's graph keeps its height whatever the panel takes: the panel fits
   // the current entry, so no earlier line sits between the graph and it.
   const phone = matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture");
-  const need = model.nodes.some((n) => n.shape?.length) ? 0 : Math.ceil(cur.offsetHeight + chrome + (phone ? 0 : 14));
+  const need = Math.ceil(cur.offsetHeight + chrome + (phone ? 0 : 14));
   const room = !phone && el._room?.model === model ? Math.max(el._room.need, need) : need;
   el._room = { model, need: room };
   panel.parentElement.style.setProperty("--entry-room", `${room}px`);

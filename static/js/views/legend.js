@@ -7,7 +7,7 @@ import { gradColor, LOG_MIN, LOG_MAX, ZERO, NONFINITE } from "../colors.js";
 const MARKS = [
   ["mark-chip", "∇ g", "∂L/∂node so far (? not yet)"],
   ["mark-partial", "∇ g (1 of 2)", "sum waiting for more (+=)"],
-  ["mark-none", "no ∇", "constant: no gradient needed"],
+  ["mark-none", "no ∇", "constant or class index"],
   ["mark-edge", "× local", "edge: local derivative; beside it upstream × local = contribution (dim: earlier step)"],
   ["mark-active", "", "current node"],
   ["mark-border", "", "border = ∇ colour"],
@@ -55,6 +55,15 @@ export function renderLegend(el) {
   keys.append("span").text("NaN / ∞");
   // The depth is log10 |∇|: one shade per power of ten, so −6 and −18 look alike.
   keys.append("span").attr("class", "legend-note").text("depth: one shade per power of ten (log), so ×3 barely shows");
+  // A tensor program on a laptop folds the key to one line (framing.css), so the
+  // graph keeps its height beside a long ledger entry: this opens the rest.
+  const more = root.append("button").attr("type", "button").attr("class", "legend-toggle")
+    .attr("aria-expanded", "false").text("all keys ▸")
+    .on("click", () => {
+      const open = !el.classList.contains("is-open");
+      el.classList.toggle("is-open", open);
+      more.attr("aria-expanded", String(open)).text(open ? "fewer keys ◂" : "all keys ▸");
+    });
 }
 
 /** "L = loss, the output": the one place the page says what L is. A program

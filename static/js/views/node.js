@@ -118,8 +118,9 @@ export function drawNode(g, node, box, compact, fullTitle) {
 /** One grid of numbers: a caption and a cell per entry, row by row (data-index "i,j"). */
 function numberCells(g, grid, kind, x, y) {
   const box = el(g, "g", { class: `nums nums-${kind}`, transform: `translate(${x},${y})` });
-  el(box, "text", { class: "nums-label", x: 0, y: 14 }, kind === "grad" ? "∇" : "value");
+  const label = el(box, "text", { class: "nums-label", x: 0, y: 14 }, kind === "grad" ? "∇" : "value");
   const cells = [];
+  cells.label = label;
   for (let r = 0; r < grid.rows; r++) {
     for (let c = 0; c < grid.cols; c++) {
       const cell = el(box, "g", { class: "num-cell", transform: `translate(${c * CELL_W},${LABEL_H + r * CELL_H})` });
@@ -142,9 +143,11 @@ function numberCells(g, grid, kind, x, y) {
 function fillCells(cells, v, node, kind) {
   const flat = v === undefined || v === null ? null : [v].flat(Infinity);
   const shape = node.shape;
+  // A node that takes no gradient (a class index) says so, as a constant's chip does.
+  if (kind !== "value") cells.label.textContent = kind === "none" ? "no ∇" : "∇";
   cells.forEach((c, k) => {
     const known = flat !== null && k < flat.length;
-    if (k >= shape.reduce((a, b) => a * b, 1)) { c.cell.setAttribute("visibility", "hidden"); return; }
+    if (k >= shape.reduce((a, b) => a * b, 1) || kind === "none") { c.cell.setAttribute("visibility", "hidden"); return; }
     c.cell.setAttribute("data-index", unravel(k, shape).join(","));
     c.cell.setAttribute("data-value", known ? raw(flat[k]) : "");
     c.text.textContent = known ? num(flat[k]) : kind === "grad" ? "?" : "";
@@ -192,10 +195,10 @@ export function updateNode(parts, node, shown, compact) {
       // A large graph's node is filled with its gradient colour: one element, no chip.
       parts.box.style.fill = color;
       parts.title.style.fill = parts.value.style.fill = known ? inkOn(dominant(shown.grad)) : "";
-    } else if (parts.numGrad) fillCells(parts.numGrad, known ? shown.grad : null, node, "grad");
+    } else if (parts.numGrad) fillCells(parts.numGrad, known ? shown.grad : null, node, shown.none ? "none" : "grad");
     else if (parts.hmGrad) drawHeatmap(parts.hmGrad, known ? shown.grad : null, "grad", isImage(node) ? { box: [64, 80] } : {});
     else {
-      const none = node.grad === null || node.grad === undefined;
+      const none = shown.none;
       parts.chipRect.style.fill = color;
       parts.chipText.style.fill = known ? inkOn(shown.grad) : "";
       // A sum still waiting for contributions says how far it has got.
