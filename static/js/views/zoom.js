@@ -187,11 +187,12 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     const { w, h } = area;
     const R = L + w / k;
     const B = T + h / k;
+    const e = 1 / k; // a pixel's overlap cuts nothing a reader sees
     let cut = 0;
     for (const n of boxes) {
       const a = n.x - n.w / 2, b = n.x + n.w / 2, c = n.y - n.h / 2, d = n.y + n.h / 2;
-      if (b <= L || a >= R || d <= T || c >= B) continue; // wholly out
-      if (a >= L && b <= R && c >= T && d <= B) continue; // wholly in
+      if (b <= L + e || a >= R - e || d <= T + e || c >= B - e) continue; // wholly out
+      if (a >= L - e && b <= R + e && c >= T - e && d <= B + e) continue; // wholly in
       cut++;
       ids?.push(n.id);
     }
