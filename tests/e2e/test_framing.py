@@ -314,6 +314,26 @@ def test_manual_zoom_is_kept_until_fit(make_page, live_server, api):
     assert state["fit"] == "all" and state["out"] == 0, state
 
 
+def test_a_click_on_the_graph_keeps_the_framing_and_a_drag_stops_it(make_page, live_server, api):
+    # A click (a mousedown with no move) starts a zoom gesture too; only a
+    # real pan is the reader's choice of view.
+    trace = trace_for(api, NET)
+    page = make_page(1280, 800)
+    load(page, live_server, NET, trace)
+    box = page.locator("svg#graph").bounding_box()
+    page.mouse.click(box["x"] + 6, box["y"] + 6)
+    check_walk(page, trace, "net", 11, "1280×800 after a click on the graph")
+    page.mouse.move(box["x"] + 300, box["y"] + 100)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 340, box["y"] + 130, steps=4)
+    page.mouse.up()
+    dragged = fit_state(page)["transform"]
+    page.keyboard.press("Home")
+    for _ in range(len(trace["forward"]) + 3):
+        page.keyboard.press("ArrowRight")
+    assert fit_state(page)["transform"] == dragged, "stepping keeps the reader's pan"
+
+
 def test_the_output_is_named_for_what_it_is(make_page, live_server, api):
     trace = trace_for(api, NAMED_O)
     page = make_page(1280, 800)

@@ -19,9 +19,10 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
   // A wheel, drag or the +/− buttons: the user chose the view; automatic
   // framing leaves it alone until the next Fit or a new program.
   let manual = false;
-  const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("start", (ev) => {
+  // Only a real move counts: a click on a node or an edge also starts a
+  // gesture (mousedown), and must not stop the framing.
+  const zoom = d3.zoom().scaleExtent([0.02, 6]).interpolate(d3.interpolate).on("zoom", (ev) => {
     if (ev.sourceEvent && !manual) { manual = true; onCut([]); } // the user's view shows every node
-  }).on("zoom", (ev) => {
     viewport.attr("transform", ev.transform);
     svg.classed("lod-low", ev.transform.k < LOD_SCALE);
   }).on("end", (ev) => onViewChange(visibleRect(ev.transform)));
