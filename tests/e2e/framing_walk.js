@@ -32,6 +32,8 @@
       boxes[g.dataset.id] = rect(g.querySelector("rect.box"));
       if (getComputedStyle(g).visibility === "hidden") hidden.push(g.dataset.id);
     }
+    const stubs = {};
+    for (const g of svg.querySelectorAll("g.cut-stub")) stubs[g.dataset.id] = rect(g.querySelector("rect"));
     // Each shown badge: its local-derivative box and its contribution box.
     const badges = [];
     for (const g of svg.querySelectorAll("g.edge-label, g.edge-contribution")) {
@@ -45,7 +47,7 @@
     const bb = svg.querySelector(".viewport").getBBox();
     const e = doc.querySelector("[data-current-entry]");
     return {
-      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, hidden, badges, text,
+      counter: doc.querySelector("#step-counter").textContent, fit: svg.dataset.fit, vis, boxes, hidden, stubs, badges, text,
       // could the whole graph be shown with its text at minText? (in graph units: 14 px is the smallest)
       wholeReadable: ((bb.width + 32) * minText) / 14 + 8 <= r.width && ((bb.height + 32) * minText) / 14 + 8 <= r.height,
       active: svg.querySelector("g.node.is-active")?.dataset.id ?? null,

@@ -119,7 +119,12 @@ def check_walk(
             ]
             assert not cut, f"{at}: nodes {cut} are cut at the view's edge"
             for i in s["hidden"]:
-                assert not inside(s["boxes"][i], s["vis"]), f"{at}: {i} is hidden though in view"
+                b = s["boxes"][i]
+                with_border = [b[0] - 2, b[1] - 2, b[2] + 2, b[3] + 2]  # drawn half outside
+                assert not inside(with_border, s["vis"]), f"{at}: {i} is hidden though in view"
+                # Its edges lead to a tag with its name, whole in the view.
+                assert i in s["stubs"], f"{at}: hidden {i} has no tag where its edges lead"
+                assert inside(s["stubs"][i], s["vis"]), f"{at}: {i}'s tag is cut"
             badges = [
                 d["edge"]
                 for d in s["badges"]

@@ -29,6 +29,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   const nodeLayer = viewport.append("g").attr("class", "nodes");
   const labelLayer = viewport.append("g").attr("class", "edge-labels");
   const overlay = viewport.append("g").attr("class", "overlays");
+  const stubLayer = viewport.append("g").attr("class", "cut-stubs");
   const tipLayer = viewport.append("g").attr("class", "full-titles");
   const zoom = createZoom(svg, viewport, (rect) => cull(rect));
   let current = null; // {model, layout, nodeSel, edgeSel, caches, compact}
@@ -43,7 +44,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     const layout = layoutGraph(model, (n) => sizeOf(n, compact, titles.get(n.id), model.arrivals.get(n.id).length), narrow, { w: rect.width - 24, h: rect.height - 24 }, tight);
     zoom.setBounds(layout.width, layout.height, !compact, compact ? [] : [...layout.pos].map(([id, p]) => ({ id, ...p }))); // before the new elements exist: no forced layout
     if (compact) zoom.fit(false); // a small graph is framed per step (update)
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, stubLayer, tipLayer]) l.node().replaceChildren();
     const edges = createEdges(edgeLayer, model, layout, compact);
     const els = new Map();
     const parts = new Map();
@@ -70,7 +71,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       });
     }
     const edgeInfo = new Map(model.edgeAt.flatMap((row, j) => row.map((at, i) => [at.edgeId, model.trace.backward[j].edges[i]])));
-    current = { model, layout, els, parts, edges, compact, narrow, tight, edgeInfo, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
+    current = { model, layout, els, parts, edges, compact, narrow, tight, edgeInfo, titles, active: null, step: null, lit: null, badges: null, activeEdges: new Map() };
     cull(zoom.visibleRect());
   }
 
@@ -130,14 +131,48 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
   // is hidden instead. The framed part is whole by construction: the active
   // node with its inputs and outputs (or, for tensors too big for that, the
   // active node alone); the current step's badges are never hidden.
-  zoom.onCut((ids) => {
+  zoom.onCut((ids, view) => {
     const c = current;
     if (!c) return;
     const next = new Set(ids.filter((id) => !c.currentBadges?.has(id)));
     for (const id of c.cutOff ?? []) if (!next.has(id)) cutOff(c, id, false);
     for (const id of next) cutOff(c, id, true); // again: a badge's class is rewritten on every step
     c.cutOff = next;
+    // The active node's inputs and outputs out of view (a tensor's active
+    // node alone is framed) get a tag too.
+    const away = view ? (neighbourhood(c) ?? []).filter((b) => b.x + b.w / 2 < view.x0 || b.x - b.w / 2 > view.x1 || b.y + b.h / 2 < view.y0 || b.y - b.h / 2 > view.y1).map((b) => b.id) : [];
+    stubs(c, [...[...next].filter((id) => !id.startsWith("badge:")), ...away], view);
   });
+
+  /** Where a hidden node's edges lead: a small tag with its name, inside the
+   * view where the node would have been cut ("↑ W1"), so no edge runs to an
+   * empty spot. */
+  function stubs(c, ids, view) {
+    stubLayer.node().replaceChildren();
+    if (!view || !ids.length) return;
+    const { x0, y0, x1, y1, k } = view;
+    const placed = [];
+    for (const id of ids) {
+      const p = c.layout.pos.get(id);
+      const a = p.x - p.w / 2, b = p.x + p.w / 2, top = p.y - p.h / 2, bottom = p.y + p.h / 2;
+      // The side the node leaves by: the one it reaches furthest past.
+      const past = [[y0 - top, "↑"], [bottom - y1, "↓"], [x0 - a, "←"], [b - x1, "→"]].sort((u, v) => v[0] - u[0])[0][1];
+      const title = c.titles.get(id) ?? id;
+      const text = `${past} ${title.length > 18 ? `${title.slice(0, 17)}…` : title}`;
+      const w = (text.length * 7 + 14) / k;
+      const h = 18 / k;
+      const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), Math.max(lo, hi));
+      const cx = clamp((Math.max(a, x0) + Math.min(b, x1)) / 2, x0 + w / 2 + 2 / k, x1 - w / 2 - 2 / k);
+      let cy = clamp((Math.max(top, y0) + Math.min(bottom, y1)) / 2, y0 + h / 2 + 2 / k, y1 - h / 2 - 2 / k);
+      // Two tags at one spot (two inputs off the same edge): the next one below.
+      while (placed.some((q) => Math.abs(q.x - cx) < (q.w + w) / 2 && Math.abs(q.y - cy) < h + 4 / k) && cy + h < y1) cy += h + 4 / k;
+      placed.push({ x: cx, y: cy, w });
+      const g = stubLayer.append("g").attr("class", "cut-stub").attr("data-id", id).attr("transform", `translate(${cx},${cy}) scale(${1 / k})`);
+      g.append("title").text(`${title}: out of view (drag the graph, or Fit, to see it)`);
+      g.append("rect").attr("x", -(text.length * 7 + 14) / 2).attr("y", -9).attr("width", text.length * 7 + 14).attr("height", 18).attr("rx", 9);
+      g.append("text").attr("y", 4).text(text);
+    }
+  }
   // A hidden node takes its edges' earlier badges with it, and its edges fade:
   // they lead out of the picture, not to an empty spot.
   function cutOff(c, id, on) {
@@ -423,7 +458,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
 
   function clear() {
     current = null;
-    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, tipLayer]) l.node().replaceChildren();
+    for (const l of [edgeLayer, nodeLayer, labelLayer, overlay, stubLayer, tipLayer]) l.node().replaceChildren();
   }
 
   return {

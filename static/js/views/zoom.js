@@ -159,7 +159,9 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     // caller's to hide: a half-shown box reads as broken.
     const cut = [];
     cutAt(t.k, -t.x / t.k, -t.y / t.k, near([x0, x1, y0, y1], t.k), cut);
-    onCut(cut);
+    const x = -t.x / t.k;
+    const y = -t.y / t.k;
+    onCut(cut, { x0: x, y0: y, x1: x + w / t.k, y1: y + hs / t.k, k: t.k });
   }
 
   // Centre the neighbourhood, but never show empty space past the graph's ends;
@@ -295,7 +297,8 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     // boxes): never open below the scale that shows it at 11 px.
     setBounds(width, height, readable, all = []) {
       bounds = { width, height };
-      nodes = boxes = all;
+      // A box's border is drawn half outside it: 2 px more each way.
+      nodes = boxes = all.map((b) => ({ ...b, w: b.w + 4, h: b.h + 4 }));
       textPx = readable ? 14 : 12;
       minFit = 11 / textPx;
       manual = false; // a new program is framed afresh
@@ -308,7 +311,8 @@ export function createZoom(svg, viewport, onViewChange = () => {}) {
     onResize(fn) { onResize = fn; },
     /** fn() → {top, bottom}: px of the view hidden at its top and bottom (or null). */
     insets(fn) { insets = fn; },
-    /** fn(ids): the boxes the framed view still cuts at its edge, [] for none. */
+    /** fn(ids, view): the boxes the framed view still cuts at its edge ([] for
+     * none), and the part on screen {x0, y0, x1, y1} (graph units) at scale k. */
     onCut(fn) { onCut = fn; },
     zoomBy(f, animate = true) { manual = true; animate && !still?.matches ? svg.transition().duration(200).call(zoom.scaleBy, f) : svg.call(zoom.scaleBy, f); },
   };
