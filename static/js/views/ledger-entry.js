@@ -223,7 +223,7 @@ function edgeRow(li, m, node, st, j, i, { full, eq, onFocusEdge }) {
   } else values(sum, "result", e.grad_after);
   const note = total === 1 ? "its only contribution: complete"
     : terms.length < total ? `${terms.length} of ${total} contributions so far (+=)` : `${total} of ${total} contributions: complete`;
-  span(sum, "count", `  ${note}`);
+  span(sum, total > 1 ? "count is-sum" : "count", `  ${note}`);
   if (eq && terms.length > 1) {
     const w = row.append("p").attr("class", "line overwrite-line");
     span(w, "tag tag-wrong", "with =");
