@@ -103,6 +103,13 @@ function showOnPhone(el) {
   const end = r.bottom - innerHeight + 8;
   const graphTop = (document.querySelector("svg#graph")?.getBoundingClientRect().top ?? top) - top;
   let dy = end > -4 ? Math.max(end, 0) : graphTop < 0 ? Math.max(end, graphTop) : 0;
+  // The step's sentence above the graph is shown whole or hidden whole under
+  // the controls, never cut in half: whole if the entry still fits, else hidden.
+  const row = document.querySelector(".graph-panel > .phase-row")?.getBoundingClientRect();
+  if (row && row.top - dy < bar && row.bottom - dy > bar) {
+    const up = dy - (bar - (row.top - dy));
+    dy = r.bottom - up <= innerHeight - 4 ? up : dy + (row.bottom - dy - bar);
+  }
   if (r.top - dy < top) dy = r.top - top; // taller than the screen: its start first
   if (Math.abs(dy) > 1) window.scrollBy(0, dy);
 }
