@@ -108,14 +108,19 @@ def assert_whole(s: dict, at: str, height: int = 800) -> None:
     assert box[1] >= 0 and box[3] <= height + 1, f"{at}: the current entry {box} leaves the screen"
 
 
+def opened(laptop: Page, live_server: str, api, name: str) -> tuple[dict, int, int]:
+    """The program open on the page: its trace, forward and backward step counts."""
+    program = PROGRAMS[name]
+    trace = trace_for(api, program)
+    open_program(laptop, live_server, program, trace)
+    return trace, len(trace["forward"]), len(trace["backward"])
+
+
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_every_backward_step_shows_its_entry_whole_beside_a_readable_graph(
     laptop: Page, live_server: str, api, name: str
 ):
-    program = PROGRAMS[name]
-    trace = trace_for(api, program)
-    open_program(laptop, live_server, program, trace)
-    F, B = len(trace["forward"]), len(trace["backward"])
+    trace, F, B = opened(laptop, live_server, api, name)
     readable = 0
     for j, st in enumerate(trace["backward"]):
         laptop.locator("#phase").click()  # off the tabs: → is the next step again
@@ -161,10 +166,7 @@ def at_index(v, index):
 def test_another_edges_explanation_opens_by_click_and_by_keyboard(
     laptop: Page, live_server: str, api, name: str
 ):
-    program = PROGRAMS[name]
-    trace = trace_for(api, program)
-    open_program(laptop, live_server, program, trace)
-    F, B = len(trace["forward"]), len(trace["backward"])
+    trace, F, B = opened(laptop, live_server, api, name)
     laptop.locator("#phase").click()
     laptop.keyboard.press("End")  # the first matmul: X @ W1 (X @ W), two edges
     st = trace["backward"][-1]
