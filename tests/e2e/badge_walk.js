@@ -6,6 +6,7 @@
   const frames = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const svg = doc.querySelector("svg#graph");
   const hits = [];
+  const far = [];
   key("Home");
   await frames();
   // Every step one by one, then a jump to the end (every earlier badge placed at once).
@@ -21,6 +22,24 @@
         }
       }
     }
+    // A badge away from its edge (not within 6 px of it) draws a leader line to it.
+    for (const g of svg.querySelectorAll("g.edge-label")) {
+      if (g.querySelector("line.leader") || getComputedStyle(g).visibility === "hidden") continue;
+      const path = svg.querySelector(`path.edge[data-edge="${CSS.escape(g.dataset.edge)}"]`);
+      if (!path) continue;
+      // The local and its contribution read as one badge: their union.
+      const parts = [g, ...svg.querySelectorAll(`g.edge-contribution[data-edge="${CSS.escape(g.dataset.edge)}"]`)].map((e) => e.getBoundingClientRect());
+      const r = { left: Math.min(...parts.map((q) => q.left)), right: Math.max(...parts.map((q) => q.right)),
+        top: Math.min(...parts.map((q) => q.top)), bottom: Math.max(...parts.map((q) => q.bottom)) };
+      const m = path.getScreenCTM();
+      const len = path.getTotalLength();
+      let near = false;
+      for (let i = 0; i <= 40 && !near; i++) {
+        const p = path.getPointAtLength((len * i) / 40).matrixTransform(m);
+        near = p.x > r.left - 6 && p.x < r.right + 6 && p.y > r.top - 6 && p.y < r.bottom + 6;
+      }
+      if (!near) far.push([s, g.dataset.edge, g.textContent]);
+    }
   }
-  return hits;
+  return { hits, far };
 })

@@ -533,8 +533,9 @@ def test_no_badge_covers_a_node(make_page, live_server, api, width, height, lect
         trace = trace_for(api, program)
         load(page, live_server, program, trace, "&lecture=1" if lecture else "")
         total = len(trace["forward"]) + len(trace["backward"])
-        hits = page.evaluate(BADGE_WALK, total)
-        assert not hits, f"{name} at {width}×{height}: badges on nodes {hits}"
+        out = page.evaluate(BADGE_WALK, total)
+        assert not out["hits"], f"{name} at {width}×{height}: badges on nodes {out['hits']}"
+        assert not out["far"], f"{name} at {width}×{height}: badges off their edge, no leader {out['far']}"
 
 
 def test_lecture_mode_keeps_a_colour_key(make_page, live_server, api):

@@ -364,7 +364,10 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     for (const [dx, dy] of [[0, 0], [0, -18], [0, 18], [-w / 2 - 8, 0], [w / 2 + 8, 0], [0, -34], [0, 34], [-w - 8, 0], [w + 8, 0], [0, -52], [0, 52],
       [-w / 2, -26], [w / 2, -26], [-w / 2, 26], [w / 2, 26], [0, -70], [0, 70], [-w / 2, -52], [w / 2, -52], [-w / 2, 52], [w / 2, 52]]) {
       for (const q of along) {
-        if (!hits(q.x + dx, q.y + dy)) return { x: q.x + dx, y: q.y + dy };
+        if (hits(q.x + dx, q.y + dy)) continue;
+        // Off its edge (not touching it): a leader line says which edge it is.
+        const off = Math.abs(dx) > w / 2 + 4 || Math.abs(dy) > h / 2 + 4;
+        return off ? { x: q.x + dx, y: q.y + dy, anchor: { x: q.x, y: q.y } } : { x: q.x + dx, y: q.y + dy };
       }
     }
     if (!anywhere) return null;
