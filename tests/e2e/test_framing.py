@@ -535,7 +535,8 @@ def test_no_badge_covers_a_node(make_page, live_server, api, width, height, lect
         total = len(trace["forward"]) + len(trace["backward"])
         out = page.evaluate(BADGE_WALK, total)
         assert not out["hits"], f"{name} at {width}×{height}: badges on nodes {out['hits']}"
-        assert not out["far"], f"{name} at {width}×{height}: badges off their edge, no leader {out['far']}"
+        far = out["far"]
+        assert not far, f"{name} at {width}×{height}: badges off their edge, no leader {far}"
 
 
 def test_lecture_mode_keeps_a_colour_key(make_page, live_server, api):
