@@ -22,6 +22,15 @@
         }
       }
     }
+    // No earlier badge lies over a current one.
+    const cur = [...svg.querySelectorAll("g.edge-label:not(.is-past) > rect, g.edge-contribution:not(.is-past) > rect")].map((b) => b.getBoundingClientRect());
+    for (const b of svg.querySelectorAll("g.edge-label.is-past > rect, g.edge-contribution.is-past > rect")) {
+      if (getComputedStyle(b.parentNode).visibility === "hidden") continue;
+      const r = b.getBoundingClientRect();
+      if (cur.some((q) => r.left < q.right - 0.5 && r.right > q.left + 0.5 && r.top < q.bottom - 0.5 && r.bottom > q.top + 0.5)) {
+        hits.push([s, "over a current badge", b.parentNode.dataset.edge, b.parentNode.textContent]);
+      }
+    }
     // A badge away from its edge (not within 6 px of it) draws a leader line to it.
     for (const g of svg.querySelectorAll("g.edge-label")) {
       if (g.querySelector("line.leader") || getComputedStyle(g).visibility === "hidden") continue;

@@ -307,7 +307,11 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     }
     // An earlier step's badge with no free spot anywhere (a crowded graph) is left
     // out rather than drawn over a node: the ledger keeps its numbers.
-    const shown = items.filter((d) => !(d.kind === "past" && d.p.covers));
+    // Nor one that would lie over a current badge (a crowded phone): the
+    // current step's product must be read whole.
+    const now = items.filter((d) => d.kind === "current").map((d) => box(d.p, d.w, d.h));
+    const overNow = (d) => { const b = box(d.p, d.w, d.h); return now.some((r) => b.x0 < r.x1 && b.x1 > r.x0 && b.y0 < r.y1 && b.y1 > r.y0); };
+    const shown = items.filter((d) => !(d.kind === "past" && (d.p.covers || overNow(d))));
     // For the framing: a badge is kept whole in the view, or hidden, like a node.
     c.badgeBoxes = c.compact ? [] : shown.map((d) => ({ id: `badge:${d.id}`, x: d.p.x, y: d.p.y, w: d.w, h: d.h }));
     c.currentBadges = new Set(shown.filter((d) => d.kind === "current").map((d) => `badge:${d.id}`));
