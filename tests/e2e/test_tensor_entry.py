@@ -267,3 +267,49 @@ def test_a_notebook_frame_shows_a_tensor_steps_entry_whole(browser: Browser, nam
     assert backward == len(shown.trace["backward"])
     ctx.close()
     assert not errors, errors
+
+
+@pytest.mark.parametrize("name", ["classifier", "teaching"])
+def test_a_phone_shows_a_tensor_steps_entry_whole_under_its_active_node(
+    browser: Browser, live_server: str, api, name: str
+):
+    """390×844: the graph's active node, then the whole entry (every edge's
+    local, contribution and gradient); each edge's rule, shapes and worked
+    entry open on a tap of its tab and close on another."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    page = ctx.new_page()
+    try:
+        program = PROGRAMS[name]
+        trace = trace_for(api, program)
+        open_program(page, live_server, program, trace)
+        F, B = len(trace["forward"]), len(trace["backward"])
+        page.locator("#phase").click()
+        entry = page.locator("[data-current-entry]")
+        for j, st in enumerate(trace["backward"]):
+            page.keyboard.press("ArrowRight")
+            s = page.evaluate(READ)
+            at = f"{name} on a phone, backward step {j + 1} of {B}"
+            assert s["counter"] == f"{F + 1 + j} / {F + B}", at
+            assert_whole(s, at, height=844)
+            expect(entry.locator(".edge-explain:not([hidden])")).to_have_count(0)
+            # The active node is on screen above it, under the sticky controls.
+            shown = page.evaluate("""() => {
+              const r = document.querySelector('svg#graph').getBoundingClientRect();
+              const bar = document.querySelector('.graph-panel > .toolbar').getBoundingClientRect();
+              return [Math.max(r.left, 0), Math.max(r.top, bar.bottom, 0), Math.min(r.right, innerWidth),
+                      Math.min(r.bottom, innerHeight)];
+            }""")
+            box = s["boxes"][st["node"]]
+            assert (box[0] >= shown[0] - 1 and box[1] >= shown[1] - 1
+                    and box[2] <= shown[2] + 1 and box[3] <= shown[3] + 1), (
+                f"{at}: the active node {box} is not on screen {shown}")
+        tab = entry.locator(".explain-tab").last
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        opened = entry.locator(".edge-explain:not([hidden])")
+        expect(opened).to_have_count(1)
+        expect(opened).to_contain_text(re.compile("shapes", re.I))
+        tab.click()
+        expect(entry.locator(".edge-explain:not([hidden])")).to_have_count(0)
+    finally:
+        ctx.close()

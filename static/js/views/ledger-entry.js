@@ -82,7 +82,10 @@ function backwardEntry(li, head, m, node, st, j, opts) {
  * default; the choice is kept while the step is redrawn). */
 function explainTabs(li, head, m, st, rows, onFocusEdge) {
   const items = rows.map((row, i) => ({ row, i, panel: row.select(".edge-explain") })).filter((t) => !t.panel.empty());
-  if (items.length < 2) return;
+  // A phone has no room beside the graph for any explanation: each opens on
+  // a tap of its tab (and closes on another), none open at first.
+  const phone = matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture");
+  if (items.length < (phone ? 1 : 2)) return;
   const el = li.node();
   const key = el.dataset.step;
   const kept = el._explained?.n ?? 0;
@@ -96,7 +99,7 @@ function explainTabs(li, head, m, st, rows, onFocusEdge) {
     return bar.append("button").attr("type", "button").attr("role", "tab").attr("id", id)
       .attr("class", "explain-tab").attr("data-edge", edge).attr("data-to", row.attr("data-to"))
       .attr("aria-controls", `${id}-panel`).text(`∂L/∂${clip(gradName(m.byId.get(st.edges[i].to), m), 14)}`)
-      .on("click", (ev) => { ev.stopPropagation(); pick(n, false); })
+      .on("click", (ev) => { ev.stopPropagation(); pick(phone && el._explained?.n === n ? -1 : n, false); })
       .on("focus", () => onFocusEdge?.(edge)).on("blur", () => onFocusEdge?.(null))
       .on("keydown", (ev) => {
         const to = { ArrowRight: n + 1, ArrowLeft: n - 1, Home: 0, End: items.length - 1 }[ev.key];
@@ -111,16 +114,16 @@ function explainTabs(li, head, m, st, rows, onFocusEdge) {
     items.forEach((t, q) => {
       t.row.classed("is-explained", q === n);
       t.panel.attr("hidden", q === n ? null : "");
-      tabs[q].attr("aria-selected", String(q === n)).attr("tabindex", q === n ? 0 : -1);
+      tabs[q].attr("aria-selected", String(q === n)).attr("tabindex", q === n || (n < 0 && q === 0) ? 0 : -1);
     });
-    if (focus) tabs[n].node().focus();
+    if (focus && n >= 0) tabs[n].node().focus();
     // The ledger makes room for the taller explanation (views/ledger.js).
     el.dispatchEvent(new CustomEvent("chainrule:explained", { bubbles: true }));
   }
   // By default the edge whose input was broadcast (its gradient is a sum, the
   // step's surprise), else the first.
   const summed = items.findIndex((t) => !t.panel.select("[data-sum-axis]").empty());
-  pick(el._explained?.key === key ? Math.min(kept, items.length - 1) : Math.max(0, summed), false);
+  pick(el._explained?.key === key ? Math.min(kept, items.length - 1) : phone ? -1 : Math.max(0, summed), false);
   // The graph's tensor cells and edges choose an edge here too (listeners below).
   el._explain = (pred) => {
     const n = items.findIndex((t) => pred(t.row));
