@@ -296,8 +296,8 @@ def test_a_phone_shows_a_tensor_steps_entry_whole_under_its_active_node(
             shown = page.evaluate("""() => {
               const r = document.querySelector('svg#graph').getBoundingClientRect();
               const bar = document.querySelector('.graph-panel > .toolbar').getBoundingClientRect();
-              return [Math.max(r.left, 0), Math.max(r.top, bar.bottom, 0), Math.min(r.right, innerWidth),
-                      Math.min(r.bottom, innerHeight)];
+              return [Math.max(r.left, 0), Math.max(r.top, bar.bottom, 0),
+                      Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
             }""")
             box = s["boxes"][st["node"]]
             assert (box[0] >= shown[0] - 1 and box[1] >= shown[1] - 1
