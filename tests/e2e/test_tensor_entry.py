@@ -79,8 +79,8 @@ def laptop(browser: Browser):
     assert not errors, errors
 
 
-def open_program(page: Page, live_server: str, program: str, trace: dict) -> None:
-    page.goto(f"{live_server}/?program={urllib.parse.quote(program)}")
+def open_program(page: Page, live_server: str, program: str, trace: dict, extra: str = "") -> None:
+    page.goto(f"{live_server}/?program={urllib.parse.quote(program)}{extra}")
     F, B = len(trace["forward"]), len(trace["backward"])
     expect(page.locator("svg#graph g.node")).to_have_count(len(trace["nodes"]))
     expect(page.locator("#step-counter")).to_have_text(f"{F} / {F + B}")
@@ -269,28 +269,30 @@ def test_a_notebook_frame_shows_a_tensor_steps_entry_whole(browser: Browser, nam
     assert not errors, errors
 
 
+@pytest.mark.parametrize(("width", "height", "extra"), [(390, 844, ""), (1280, 720, "&lecture=1")],
+                         ids=["phone", "lecture"])
 @pytest.mark.parametrize("name", ["classifier", "teaching"])
-def test_a_phone_shows_a_tensor_steps_entry_whole_under_its_active_node(
-    browser: Browser, live_server: str, api, name: str
+def test_a_phone_and_a_projector_show_a_tensor_steps_entry_whole_under_its_active_node(
+    browser: Browser, live_server: str, api, name: str, width: int, height: int, extra: str
 ):
-    """390×844: the graph's active node, then the whole entry (every edge's
-    local, contribution and gradient); each edge's rule, shapes and worked
-    entry open on a tap of its tab and close on another."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    """390×844, and 1280×720 in lecture mode: the graph's active node, then the
+    whole entry (every edge's local, contribution and gradient); each edge's
+    rule, shapes and worked entry open on a tap of its tab and close on another."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
     page = ctx.new_page()
     try:
         program = PROGRAMS[name]
         trace = trace_for(api, program)
-        open_program(page, live_server, program, trace)
+        open_program(page, live_server, program, trace, extra)
         F, B = len(trace["forward"]), len(trace["backward"])
         page.locator("#phase").click()
         entry = page.locator("[data-current-entry]")
         for j, st in enumerate(trace["backward"]):
             page.keyboard.press("ArrowRight")
             s = page.evaluate(READ)
-            at = f"{name} on a phone, backward step {j + 1} of {B}"
+            at = f"{name} at {width}×{height}{extra}, backward step {j + 1} of {B}"
             assert s["counter"] == f"{F + 1 + j} / {F + B}", at
-            assert_whole(s, at, height=844)
+            assert_whole(s, at, height=height)
             expect(entry.locator(".edge-explain:not([hidden])")).to_have_count(0)
             # The active node is on screen above it, under the sticky controls.
             shown = page.evaluate("""() => {

@@ -151,6 +151,7 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
     stubLayer.node().replaceChildren();
     if (!view || !ids.length) return;
     const { x0, y0, x1, y1, k } = view;
+    const fs = document.body.classList.contains("lecture") ? 18 : 12; // px on screen, whatever the zoom
     const placed = [];
     for (const id of ids) {
       const p = c.layout.pos.get(id);
@@ -159,8 +160,9 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       const past = [[y0 - top, "↑"], [bottom - y1, "↓"], [x0 - a, "←"], [b - x1, "→"]].sort((u, v) => v[0] - u[0])[0][1];
       const title = c.titles.get(id) ?? id;
       const text = `${past} ${title.length > 18 ? `${title.slice(0, 17)}…` : title}`;
-      const w = (text.length * 7 + 14) / k;
-      const h = 18 / k;
+      const wPx = text.length * fs * 0.6 + 14;
+      const w = wPx / k;
+      const h = (fs + 6) / k;
       const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), Math.max(lo, hi));
       const cx = clamp((Math.max(a, x0) + Math.min(b, x1)) / 2, x0 + w / 2 + 2 / k, x1 - w / 2 - 2 / k);
       let cy = clamp((Math.max(top, y0) + Math.min(bottom, y1)) / 2, y0 + h / 2 + 2 / k, y1 - h / 2 - 2 / k);
@@ -169,8 +171,8 @@ export function createGraphView(svgEl, { onToggleExpand, onSelectLeaf } = {}) {
       placed.push({ x: cx, y: cy, w });
       const g = stubLayer.append("g").attr("class", "cut-stub").attr("data-id", id).attr("transform", `translate(${cx},${cy}) scale(${1 / k})`);
       g.append("title").text(`${title}: out of view (drag the graph, or Fit, to see it)`);
-      g.append("rect").attr("x", -(text.length * 7 + 14) / 2).attr("y", -9).attr("width", text.length * 7 + 14).attr("height", 18).attr("rx", 9);
-      g.append("text").attr("y", 4).text(text);
+      g.append("rect").attr("x", -wPx / 2).attr("y", -(fs + 6) / 2).attr("width", wPx).attr("height", fs + 6).attr("rx", (fs + 6) / 2);
+      g.append("text").attr("y", fs / 3).style("font-size", `${fs}px`).text(text);
     }
   }
   // A hidden node takes its edges' earlier badges with it, and its edges fade:

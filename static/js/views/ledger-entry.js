@@ -82,9 +82,10 @@ function backwardEntry(li, head, m, node, st, j, opts) {
  * default; the choice is kept while the step is redrawn). */
 function explainTabs(li, head, m, st, rows, onFocusEdge) {
   const items = rows.map((row, i) => ({ row, i, panel: row.select(".edge-explain") })).filter((t) => !t.panel.empty());
-  // A phone has no room beside the graph for any explanation: each opens on
-  // a tap of its tab (and closes on another), none open at first.
-  const phone = matchMedia("(max-width: 600px)").matches && !document.body.classList.contains("lecture");
+  // A phone, and a projector at 20 px text, have no room beside the graph for
+  // any explanation: each opens on a tap of its tab (and closes on another),
+  // none open at first.
+  const phone = matchMedia("(max-width: 600px)").matches || document.body.classList.contains("lecture");
   if (items.length < (phone ? 1 : 2)) return;
   const el = li.node();
   const key = el.dataset.step;
